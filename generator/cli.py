@@ -1,0 +1,127 @@
+"""The `shequn` command: check, build, serve, new, book.
+
+Exit status: 0 when all is well, 1 when the content has errors, 2 for a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import FORMATS, Diagnostic, count_line, escalate, has_errors, ordered
+from .model import read_community
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+AUDIENCES = ("public", "members", "owner")
+
+
+class Progress:
+    """Stage lines on stderr when a person is watching (a terminal), silent otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if self.enabled:
+            print(f"[{time.perf_counter() - self.started:6.2f}s] {message}", file=sys.stderr, flush=True)
+
+
+def _source(path: str) -> Path:
+    root = Path(path)
+    if not root.is_dir():
+        raise argparse.ArgumentTypeError(f"source folder '{path}' does not exist or is not a folder")
+    return root.resolve()
+
+
+def _common(parser: argparse.ArgumentParser, format_flag: str = "--format") -> None:
+    parser.add_argument("--source", type=_source, default=Path.cwd(), metavar="DIR",
+                        help="folder holding site.yaml and content/ (default: the current folder)")
+    parser.add_argument("--strict", action="store_true",
+                        help="treat warnings (unknown fields, suspicious values) as errors")
+    parser.add_argument(format_flag, dest="format", choices=sorted(FORMATS), default="text",
+                        help="how diagnostics are printed: text (path:line:column), json, "
+                             "github (GitHub Actions annotations)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print no progress")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="shequn",
+        description="Turn a learning community's records into a searchable archive site, "
+                    "a credited book and contributor portfolios.",
+    )
+    parser.add_argument("--version", action="version", version=f"shequn {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser("check", help="validate the records and report every problem",
+                                description="Validate every record against the content model and "
+                                            "print each problem as path:line:column. Writes nothing.")
+    _common(check)
+
+    build = commands.add_parser("build", help="build the archive site for one audience")
+    _common(build)
+    build.add_argument("--audience", choices=AUDIENCES, default="public")
+    build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: build/<audience>/)")
+
+    serve = commands.add_parser("serve", help="build, serve on localhost and rebuild on change")
+    _common(serve)
+    serve.add_argument("--audience", choices=AUDIENCES, default="public")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--bind", default="127.0.0.1")
+
+    new = commands.add_parser("new", help="scaffold a site, member, week, question, answer or solution")
+    _common(new)
+    new.add_argument("what", choices=("site", "member", "week", "question", "answer", "solution"))
+    new.add_argument("names", nargs="*")
+
+    book = commands.add_parser("book", help="compile the credited book (HTML, EPUB, PDF)")
+    _common(book, format_flag="--diagnostics")
+    book.add_argument("--format", dest="book_formats", default="html,epub,pdf", metavar="LIST",
+                      help="comma-separated: html, epub, pdf")
+    book.add_argument("--audience", choices=AUDIENCES, default="public")
+    book.add_argument("--out", type=Path, metavar="DIR")
+    return parser
+
+
+def _report(diagnostics: list[Diagnostic], output_format: str, strict: bool) -> list[Diagnostic]:
+    shown = ordered(escalate(diagnostics) if strict else diagnostics)
+    sys.stdout.write(FORMATS[output_format](shown))
+    return shown
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    progress = Progress(not args.quiet and sys.stderr.isatty())
+    progress(f"checking {args.source}")
+    community, diagnostics = read_community(args.source)
+    if community is not None:
+        progress(f"read {len(community.members)} members, {len(community.weeks)} weeks, "
+                 f"{len(community.questions)} questions, "
+                 f"{sum(map(len, community.answers.values()))} answers")
+    shown = _report(diagnostics, args.format, args.strict)
+    return EXIT_CONTENT if has_errors(shown) else EXIT_OK
+
+
+def cmd_pending(args: argparse.Namespace) -> int:
+    print(f"shequn {args.command}: not available in this version yet", file=sys.stderr)
+    return EXIT_USAGE
+
+
+COMMANDS = {"check": cmd_check}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS.get(args.command, cmd_pending)(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,365 @@
+"""Load stage: find the record files of a community, read them safely, parse YAML with positions.
+
+Nothing here knows the meaning of a field. The output is a list of `Document`s: each the file's
+kind, its path relative to the source folder, its YAML tree (every value carrying its location)
+and, for Markdown files, the body and the file line it starts on.
+
+Reading is defensive because records are written by many hands: symlinks leaving the source
+folder, folders where files belong, binary or non-UTF-8 bytes, huge files and alias bombs each
+become one located diagnostic and the run goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+import yaml
+
+from .diagnostics import Diagnostic, Loc, error, warning
+
+try:  # libyaml is ~10x faster; the pure-Python composer gives the same nodes and marks
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML wheels ship libyaml
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+# A document may expand (through aliases) to at most this many values: stops alias bombs.
+MAX_VALUES = 100_000
+MAX_DEPTH = 64
+
+# Files a question folder may hold besides its records (pictures the Markdown refers to).
+ASSET_SUFFIXES = frozenset(
+    ".png .jpg .jpeg .gif .webp .svg .avif .pdf .txt .csv .mp3 .mp4".split()
+)
+
+
+# ---------------------------------------------------------------------------- positioned YAML
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A YAML scalar kept as its source text: the schema, not YAML 1.1, decides its type."""
+
+    text: str
+    style: str  # "" plain (so `~`, `true`, numbers and dates may be meant), or one of ' " | >
+    loc: Loc
+
+    @property
+    def plain(self) -> bool:
+        return not self.style
+
+    @property
+    def is_null(self) -> bool:
+        return not self.style and self.text in ("", "~", "null", "Null", "NULL")
+
+
+@dataclass(frozen=True, slots=True)
+class Seq:
+    items: tuple["Value", ...]
+    loc: Loc
+
+
+@dataclass(frozen=True, slots=True)
+class Map:
+    # key -> (location of the key, value); insertion order is the file's order
+    entries: dict[str, tuple[Loc, "Value"]] = field(hash=False)
+    loc: Loc
+
+
+Value = Union[Scalar, Seq, Map]
+
+_STANDARD_TAG = re.compile(
+    r"tag:yaml\.org,2002:(str|int|float|bool|null|timestamp|map|seq|binary|value|yaml)$"
+)
+
+
+class _Budget:
+    __slots__ = ("left",)
+
+    def __init__(self) -> None:
+        self.left = MAX_VALUES
+
+
+class _TooLarge(Exception):
+    def __init__(self, loc: Loc, message: str) -> None:
+        self.loc, self.message = loc, message
+
+
+def _convert(node: yaml.Node, path: str, line_offset: int, budget: _Budget, depth: int,
+             diags: list[Diagnostic]) -> Value:
+    mark = node.start_mark
+    loc = Loc(path, mark.line + 1 + line_offset, mark.column + 1)
+    budget.left -= 1
+    if budget.left < 0:
+        raise _TooLarge(loc, f"document expands to more than {MAX_VALUES:,} values "
+                             "(a YAML alias bomb?); file not read")
+    if depth > MAX_DEPTH:
+        raise _TooLarge(loc, f"values nested more than {MAX_DEPTH} levels deep; file not read")
+    if node.tag and node.tag.startswith("tag:yaml.org,2002:") and not _STANDARD_TAG.match(node.tag):
+        if node.tag.endswith(":merge"):
+            diags.append(error(loc, "YAML merge keys (<<) are not supported; write the fields out"))
+        else:
+            diags.append(error(loc, f"YAML tag {node.tag} is not supported"))
+    elif node.tag and node.tag.startswith("!"):
+        diags.append(error(loc, f"YAML tag {node.tag} is not supported"))
+
+    if isinstance(node, yaml.ScalarNode):
+        return Scalar(node.value, node.style or "", loc)
+    if isinstance(node, yaml.SequenceNode):
+        return Seq(tuple(_convert(n, path, line_offset, budget, depth + 1, diags) for n in node.value), loc)
+    assert isinstance(node, yaml.MappingNode)
+    entries: dict[str, tuple[Loc, Value]] = {}
+    for key_node, value_node in node.value:
+        key_loc = Loc(path, key_node.start_mark.line + 1 + line_offset, key_node.start_mark.column + 1)
+        if not isinstance(key_node, yaml.ScalarNode):
+            diags.append(error(key_loc, "a field name must be plain text, not a list or mapping"))
+            continue
+        key = key_node.value
+        if key_node.tag.endswith(":merge"):
+            diags.append(error(key_loc, "YAML merge keys (<<) are not supported; write the fields out"))
+            continue
+        if key in entries:
+            first = entries[key][0]
+            diags.append(error(key_loc, f"duplicate field '{key}' (first given at line {first.line})"))
+            continue
+        entries[key] = (key_loc, _convert(value_node, path, line_offset, budget, depth + 1, diags))
+    return Map(entries, loc)
+
+
+def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Value | None, list[Diagnostic]]:
+    """Parse one YAML document into positioned values. `line_offset` is added to every line
+    (front matter starts below its `---`). Returns None for an empty document."""
+    diags: list[Diagnostic] = []
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        column = mark.column + 1 if mark else 1
+        problem = exc.problem or exc.context or "cannot parse"
+        if exc.context and exc.problem:
+            problem = f"{problem} ({exc.context})"
+        return None, [error(Loc(path, line, column), f"YAML syntax error: {problem}")]
+    except yaml.YAMLError as exc:  # e.g. "expected a single document in the stream"
+        return None, [error(Loc(path, 1 + line_offset, 1), f"YAML error: {exc}")]
+    except RecursionError:
+        return None, [error(Loc(path, 1 + line_offset, 1), "values nested too deeply; file not read")]
+    if node is None:
+        return None, diags
+    try:
+        return _convert(node, path, line_offset, _Budget(), 0, diags), diags
+    except _TooLarge as exc:
+        return None, [error(exc.loc, exc.message)]
+
+
+# ---------------------------------------------------------------------------- documents
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One record file, parsed but not yet understood."""
+
+    kind: str  # site, member, week, question, answer, solution, fund, event, about, book
+    path: str  # relative to the source folder, with forward slashes
+    data: Value | None  # the YAML (front matter for Markdown files); None when empty
+    body: str = ""  # Markdown after the front matter
+    body_line: int = 1  # file line of the body's first line
+
+
+FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
+
+
+def split_front_matter(text: str, path: str) -> tuple[str | None, int, str, int, list[Diagnostic]]:
+    """Split `---` front matter from a Markdown body, keeping line numbers.
+
+    Returns (yaml_text, yaml_first_line, body, body_first_line, diagnostics); yaml_text is None
+    when the file has no front matter."""
+    lines = text.splitlines(keepends=True)
+    if not lines or not FRONT_MATTER_FENCE.match(lines[0].rstrip("\r\n")):
+        return None, 1, text, 1, [error(Loc(path, 1, 1),
+                                        "missing front matter: the file must start with a line '---'")]
+    for index in range(1, len(lines)):
+        if FRONT_MATTER_FENCE.match(lines[index].rstrip("\r\n")) or lines[index].rstrip("\r\n") == "...":
+            return "".join(lines[1:index]), 2, "".join(lines[index + 1:]), index + 2, []
+    return None, 1, text, 1, [error(Loc(path, 1, 1),
+                                    "front matter opened on line 1 is never closed by a line '---'")]
+
+
+def parse_document(kind: str, path: str, text: str) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse a record file's text (pure: no I/O). YAML records are whole-file YAML, the others
+    Markdown with front matter."""
+    if path.endswith(".md"):
+        yaml_text, yaml_line, body, body_line, diags = split_front_matter(text, path)
+        if yaml_text is None:
+            return None, diags
+        data, more = parse_yaml(yaml_text, path, line_offset=yaml_line - 1)
+        if data is None and not more:
+            more = [error(Loc(path, yaml_line, 1), "front matter is empty")]
+        return (Document(kind, path, data, body, body_line) if not _has_error(more) else None), more
+    if not text.strip():
+        return None, [error(Loc(path, 1, 1), "file is empty")]
+    data, diags = parse_yaml(text, path)
+    if data is None and not diags:
+        return None, [error(Loc(path, 1, 1), "file holds no YAML value")]
+    return (Document(kind, path, data) if not _has_error(diags) else None), diags
+
+
+def _has_error(diags: list[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diags)
+
+
+# ---------------------------------------------------------------------------- reading files
+
+
+def read_text(root: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
+    """Read one record file as UTF-8 text, refusing what a record file cannot be."""
+    here = Loc(rel)
+    full = root / rel
+    try:
+        info = full.lstat()
+        if full.is_symlink():
+            target = full.resolve()
+            if not target.is_relative_to(root.resolve()):
+                return None, [error(here, "is a symbolic link to a place outside the source folder; not read")]
+            if not target.exists():
+                return None, [error(here, "is a broken symbolic link")]
+            info = target.stat()
+        if full.is_dir():
+            return None, [error(here, "expected a file, found a folder")]
+        if info.st_size > MAX_FILE_BYTES:
+            return None, [error(here, f"file is {info.st_size / 1e6:.1f} MB; a record file may be at "
+                                      f"most {MAX_FILE_BYTES // (1024 * 1024)} MB")]
+        raw = full.read_bytes()
+    except OSError as exc:
+        return None, [error(here, f"cannot read: {exc.strerror or exc}")]
+    if b"\x00" in raw[:8192]:
+        return None, [error(here, "is a binary file, not text")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start].decode("utf-8", errors="replace")
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        return None, [error(Loc(rel, line, column),
+                            f"is not valid UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8")]
+    return text.removeprefix("\ufeff"), []
+
+
+def _entries(root: Path, rel: str) -> list[os.DirEntry]:
+    try:
+        return sorted((e for e in os.scandir(root / rel) if not e.name.startswith(".")),
+                      key=lambda e: e.name)
+    except OSError:
+        return []
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    # Symlinked folders are followed only when they stay inside the source folder (read_text
+    # refuses the files of those that do not).
+    return entry.is_dir(follow_symlinks=True)
+
+
+def discover(root: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+    """List (kind, relative path) of every record file under the source folder, and
+    diagnostics for files and folders that do not belong to the layout."""
+    found: list[tuple[str, str]] = []
+    diags: list[Diagnostic] = []
+
+    def unexpected(rel: str, expected: str) -> None:
+        diags.append(warning(Loc(rel), f"not part of the content layout, ignored ({expected})"))
+
+    if (root / "site.yaml").exists() or (root / "site.yaml").is_symlink():
+        found.append(("site", "site.yaml"))
+    else:
+        diags.append(error(Loc("site.yaml"), "no site.yaml in the source folder"))
+    if not (root / "content").is_dir():
+        diags.append(error(Loc("content"), "no content/ folder in the source folder"))
+        return found, diags
+
+    singles = {"fund.yaml": "fund", "about.md": "about", "book.yaml": "book"}
+    for entry in _entries(root, "content"):
+        rel = f"content/{entry.name}"
+        if entry.name in singles:
+            found.append((singles[entry.name], rel))
+        elif entry.name == "members" and _is_dir(entry):
+            for member in _entries(root, rel):
+                if member.name.endswith(".yaml"):
+                    found.append(("member", f"{rel}/{member.name}"))
+                else:
+                    unexpected(f"{rel}/{member.name}", "members are content/members/<handle>.yaml")
+        elif entry.name == "weeks" and _is_dir(entry):
+            _discover_weeks(root, rel, found, unexpected)
+        elif entry.name == "events" and _is_dir(entry):
+            for event in _entries(root, rel):
+                if event.name.endswith(".md"):
+                    found.append(("event", f"{rel}/{event.name}"))
+                elif Path(event.name).suffix.lower() not in ASSET_SUFFIXES:
+                    unexpected(f"{rel}/{event.name}", "events are content/events/<YYYY-MM-DD>-<slug>.md")
+        elif entry.name == "assets" and _is_dir(entry):
+            continue
+        else:
+            unexpected(rel, "content/ holds members/, weeks/, events/, assets/, fund.yaml, about.md, book.yaml")
+    return found, diags
+
+
+def _discover_weeks(root: Path, rel: str, found: list, unexpected) -> None:
+    for week in _entries(root, rel):
+        week_rel = f"{rel}/{week.name}"
+        if not _is_dir(week):
+            unexpected(week_rel, "weeks are folders content/weeks/<YYYY-Www>/")
+            continue
+        found.append(("week", f"{week_rel}/week.yaml"))
+        for item in _entries(root, week_rel):
+            item_rel = f"{week_rel}/{item.name}"
+            if item.name == "week.yaml":
+                continue
+            if not _is_dir(item):
+                unexpected(item_rel, "a week folder holds week.yaml and one folder per question")
+                continue
+            found.append(("question", f"{item_rel}/question.md"))
+            for part in _entries(root, item_rel):
+                part_rel = f"{item_rel}/{part.name}"
+                if part.name == "question.md":
+                    continue
+                if part.name == "solution.md":
+                    found.append(("solution", part_rel))
+                elif part.name == "answers" and _is_dir(part):
+                    for answer in _entries(root, part_rel):
+                        if answer.name.endswith(".md"):
+                            found.append(("answer", f"{part_rel}/{answer.name}"))
+                        elif Path(answer.name).suffix.lower() not in ASSET_SUFFIXES:
+                            unexpected(f"{part_rel}/{answer.name}", "answers are answers/<handle>.md")
+                elif Path(part.name).suffix.lower() not in ASSET_SUFFIXES or _is_dir(part):
+                    unexpected(part_rel, "a question folder holds question.md, solution.md, answers/ and pictures")
+
+
+MISSING_MESSAGES = {
+    "week": "week.yaml in this week folder",
+    "question": "question.md in this question folder: its answers and solution refer to a missing question",
+}
+
+
+def load_source(root: Path) -> tuple[list[Document], list[Diagnostic]]:
+    """Read and parse every record file under `root`. A file that cannot be read or parsed is
+    left out with its diagnostics; all the others are still loaded."""
+    paths, diags = discover(root)
+    documents: list[Document] = []
+    for kind, rel in paths:
+        full = root / rel
+        if kind in ("week", "question") and not (full.exists() or full.is_symlink()):
+            folder = rel.rsplit("/", 1)[0]
+            diags.append(error(Loc(folder), f"no {MISSING_MESSAGES[kind]}"))
+            continue
+        text, read_diags = read_text(root, rel)
+        diags += read_diags
+        if text is None:
+            continue
+        document, parse_diags = parse_document(kind, rel, text)
+        diags += parse_diags
+        if document is not None:
+            documents.append(document)
+    return documents, diags
