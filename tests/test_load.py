@@ -1,0 +1,83 @@
+"""The load and validate stages as pure functions: text in, records and diagnostics out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from generator.diagnostics import Loc
+from generator.load import Map, Scalar, Seq, parse_document, parse_yaml, split_front_matter
+from generator.validate import build_member, build_question, build_week
+
+
+def test_values_remember_their_position():
+    value, diags = parse_yaml("title: 社群\ntags:\n  - 冷啟動\n  - 'yes'\n", "q.yaml")
+    assert not diags and isinstance(value, Map)
+    key_loc, title = value.entries["title"]
+    assert key_loc == Loc("q.yaml", 1, 1) and title == Scalar("社群", "", Loc("q.yaml", 1, 8))
+    tags = value.entries["tags"][1]
+    assert isinstance(tags, Seq)
+    assert [t.loc for t in tags.items] == [Loc("q.yaml", 3, 5), Loc("q.yaml", 4, 5)]
+    assert tags.items[1].style == "'"
+
+
+def test_front_matter_keeps_file_lines():
+    text = "---\ntitle: T\nasker: ab\n---\nline five\n\nline seven\n"
+    yaml_text, yaml_line, body, body_line, diags = split_front_matter(text, "q.md")
+    assert (yaml_line, body_line, diags) == (2, 5, [])
+    assert body.splitlines()[2] == "line seven"
+    document, diags = parse_document("question", "q.md", text)
+    assert document.data.entries["asker"][1].loc == Loc("q.md", 3, 8)
+
+
+def test_yaml_error_in_front_matter_points_at_file_line():
+    _, diags = parse_document("question", "q.md", "---\ntitle: ok\nasker: [x\n---\nbody\n")
+    assert len(diags) == 1 and diags[0].loc.path == "q.md" and diags[0].loc.line >= 3
+
+
+def test_crlf_files():
+    document, diags = parse_document("question", "q.md", "---\r\ntitle: T\r\n---\r\nbody\r\n")
+    assert not diags and document.body_line == 4
+
+
+def test_member_record_types_and_private_fields():
+    text = (
+        "nickname: no\nname: 王小明\ncompany: ACME\ncontact: {email: a@b.c, wechat: wx1}\n"
+        "career_path:\n  - {year: 2020, role: PM, org: Secret Co}\n  - {year: 2023, role: Lead}\n"
+        "joined: 2026-01-05\nvisibility: public\nroles: [moderator, member]\n"
+    )
+    document, _ = parse_document("member", "content/members/ming.yaml", text)
+    diags: list = []
+    member = build_member(document, diags)
+    assert diags == []
+    assert member.handle == "ming" and member.nickname == "no"
+    assert member.joined == dt.date(2026, 1, 5)
+    assert [s.role for s in member.career_path] == ["PM", "Lead"]
+    assert not hasattr(member.career_path[0], "org")
+    assert member.private.name == "王小明" and member.private.career_orgs == ("Secret Co", "")
+    assert member.private.contact == (("email", "a@b.c"), ("wechat", "wx1"))
+    assert member.roles == ("moderator", "member")
+
+
+def test_week_record():
+    text = ("moderator: [ajie, yuting]\nsession: 2026-10-17\npool: 90.5\n"
+            "awards:\n  - {rank: 1, answer: a-q/kevin, amount: 40}\n"
+            "tips:\n  - {from: tom, answer: a-q/kevin, amount: 5}\nrating: 4.5\n")
+    document, _ = parse_document("week", "content/weeks/2026-W42/week.yaml", text)
+    diags: list = []
+    week = build_week(document, diags)
+    assert diags == []
+    assert week.moderators == ("ajie", "yuting") and week.monday == dt.date(2026, 10, 12)
+    assert week.pool == Decimal("90.5") and week.awards[0].amount == Decimal(40)
+    assert week.tips[0].giver == "tom" and str(week.awards[0].answer) == "a-q/kevin"
+    assert week.awards[0].at["answer"] == Loc("content/weeks/2026-W42/week.yaml", 5, 23)
+
+
+def test_dates_must_be_dates_and_numbers_numbers():
+    text = "---\ntitle: T\nasker: ab\nposted: '2026/01/05'\ntags: 冷啟動\n---\n"
+    document, _ = parse_document("question", "content/weeks/2026-W01/q/question.md", text)
+    diags: list = []
+    assert build_question(document, diags) is None
+    messages = sorted(d.message for d in diags)
+    assert messages == ["expected a date (YYYY-MM-DD), found '2026/01/05'", "expected a list, found '冷啟動'"]
+    assert sorted(d.loc.line for d in diags) == [4, 5]
