@@ -105,12 +105,28 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_CONTENT if has_errors(shown) else EXIT_OK
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build_site
+
+    progress = Progress(not args.quiet and sys.stderr.isatty())
+    out = args.out or args.source / "build" / args.audience
+    result = build_site(args.source, args.audience, out, strict=args.strict, progress=progress)
+    shown = ordered(escalate(result.diagnostics) if args.strict else result.diagnostics)
+    if shown or result.out is None:
+        sys.stdout.write(FORMATS[args.format](shown))
+    if result.out is None:
+        print("nothing was written: fix the errors above first", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"built {result.files} files for the {args.audience} audience into {result.out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_pending(args: argparse.Namespace) -> int:
     print(f"shequn {args.command}: not available in this version yet", file=sys.stderr)
     return EXIT_USAGE
 
 
-COMMANDS = {"check": cmd_check}
+COMMANDS = {"check": cmd_check, "build": cmd_build}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -140,9 +140,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Value | None
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
         column = mark.column + 1 if mark else 1
-        problem = exc.problem or exc.context or "cannot parse"
-        if exc.context and exc.problem:
-            problem = f"{problem} ({exc.context})"
+        problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "cannot parse"
         return None, [error(Loc(path, line, column), f"YAML syntax error: {problem}")]
     except yaml.YAMLError as exc:  # e.g. "expected a single document in the stream"
         return None, [error(Loc(path, 1 + line_offset, 1), f"YAML error: {exc}")]

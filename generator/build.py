@@ -1,0 +1,49 @@
+"""The build: check the records, project them for one audience, render and write atomically.
+
+Validation comes first and nothing is written while an error stands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .diagnostics import Diagnostic, has_errors
+from .model import read_community
+from .render import make_environment, render_feed, render_pages, render_robots, render_sitemap, static_files
+from .view import build_views
+from .write import StagedOutput
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    diagnostics: list[Diagnostic]
+    out: Path | None  # None when nothing was written
+    files: int = 0
+
+
+def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
+               progress: Callable[[str], None] = lambda message: None) -> BuildResult:
+    community, diagnostics = read_community(source)
+    blocking = has_errors(diagnostics) or (strict and bool(diagnostics))
+    if community is None or blocking:
+        return BuildResult(diagnostics, None)
+    progress(f"read {len(community.questions)} questions; rendering the {audience} site")
+    env, translate = make_environment(source, community.site.theme, community.site.language)
+    site = build_views(community, audience, translate)
+    staged = StagedOutput(out)
+    try:
+        for path, data in render_pages(env, site):
+            staged.write(path, data)
+        staged.write("feed.xml", render_feed(site))
+        staged.write("sitemap.xml", render_sitemap(site))
+        staged.write("robots.txt", render_robots(site))
+        for path, file in static_files(source, community.site.theme).items():
+            staged.copy(path, file)
+        progress(f"wrote {len(staged.written)} files; swapping them into {out}")
+        staged.commit()
+    except BaseException:
+        staged.abandon()
+        raise
+    return BuildResult(diagnostics, out, len(staged.written))

@@ -1,0 +1,111 @@
+"""Speaking the reader's language: interface strings, dates, money, sorting and script detection.
+
+- Interface strings come from gettext catalogs (`<theme>/locales/<lang>/LC_MESSAGES/messages.po`),
+  compiled in memory with Babel, so the repository holds no binary `.mo` files.
+- Dates and money are formatted by Babel with CLDR data; amounts are `Decimal`, never floats.
+- Chinese is sorted with ICU collation (stroke order for zh-Hant as in Taiwan, pinyin for zh-Hans),
+  not by code point.
+- The script of a text (Traditional, Simplified, other) is told by OpenCC, to set `lang` on the
+  elements that hold it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterable
+
+import icu
+import opencc
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import NullTranslations, Translations
+
+# Site language -> the CLDR locale that formats it (Taiwan for Traditional, mainland for Simplified).
+CLDR = {"zh-Hant": "zh_Hant_TW", "zh-Hans": "zh_Hans_CN", "en": "en"}
+COLLATION = {"zh-Hant": "zh_Hant_TW", "zh-Hans": "zh@collation=pinyin", "en": "en"}
+
+
+def load_translations(locale_dirs: Iterable[Path], language: str) -> NullTranslations:
+    """Merge the catalogs for `language` found in `locale_dirs` (first wins: a site's own theme
+    overrides the default theme's strings one by one)."""
+    merged: NullTranslations | None = None
+    for folder in locale_dirs:
+        po = folder / language / "LC_MESSAGES" / "messages.po"
+        if not po.is_file():
+            continue
+        with po.open("rb") as handle:
+            catalog = read_po(handle, locale=CLDR[language])
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        translations = Translations(buffer)
+        if merged is None:
+            merged = translations
+        else:
+            merged.add_fallback(translations)
+    return merged or NullTranslations()
+
+
+class Formats:
+    """Per-language formatting of dates, money, numbers and sort keys."""
+
+    def __init__(self, language: str, currency: str) -> None:
+        self.language = language
+        self.locale = Locale.parse(CLDR[language])
+        self.currency = currency
+        self._collator = icu.Collator.createInstance(icu.Locale(COLLATION[language]))
+
+    def date(self, day: dt.date | None, length: str = "long") -> str:
+        return format_date(day, format=length, locale=self.locale) if day else ""
+
+    def money(self, amount: Decimal | None) -> str:
+        if amount is None:
+            return ""
+        return format_currency(amount, self.currency, locale=self.locale)
+
+    def number(self, value: Decimal | int | float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def sort_key(self, text: str) -> bytes:
+        return self._collator.getSortKey(text)
+
+
+# ---------------------------------------------------------------------------- scripts
+
+_HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@functools.cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    return _converter("t2s.json").convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _converter("s2t.json").convert(text)
+
+
+def script_of(text: str, default: str) -> str:
+    """The BCP 47 tag for a text: zh-Hant or zh-Hans when Chinese (by which conversion changes
+    it), en when it has Latin letters and no Han characters, else `default`."""
+    sample = text[:2000]
+    if not _HAN.search(sample):
+        return "en" if _LATIN.search(sample) else default
+    simplified = to_simplified(sample)
+    if simplified != sample:
+        return "zh-Hant"
+    if to_traditional(sample) != sample:
+        return "zh-Hans"
+    return default if default.startswith("zh") else "zh-Hant"

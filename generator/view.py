@@ -1,0 +1,614 @@
+"""View stage: project the community for one audience and build what each page shows.
+
+This is the privacy boundary. `Audience` decides which members may be named and whether private
+fields may be shown; every other stage sees only the views built here, and a view is built from
+a `Person`, which carries private fields only when the audience may see them. Templates receive
+these ready values (formatted dates and money, resolved URLs, rendered Markdown), never records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+from urllib.parse import quote, urlsplit
+
+from .i18n import Formats, script_of
+from .markdown import make_markdown, render_markdown
+from .model import Community
+from .records import Answer, AnswerRef, Event, Member, Question, Week
+
+AUDIENCES = ("public", "members", "owner")
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogs (`pybabel extract -k N_`); translated where it is shown."""
+    return message
+
+
+ROLE_LABELS = {
+    "founder": N_("founder"), "moderator": N_("moderator"), "member": N_("member"),
+    "contributor": N_("contributor"), "supervisor": N_("supervisor"), "guest": N_("guest"),
+}
+AUDIENCE_LABELS = {"public": N_("public"), "members": N_("members"), "owner": N_("owner")}
+LATEST = 10  # solutions on the home page
+FEED_ENTRIES = 30
+
+
+# ---------------------------------------------------------------------------- the audience
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    name: str  # public, members, owner
+    privacy_stage: str
+
+    def may_name(self, member: Member) -> bool:
+        """Whether this build shows the member at all (nickname, page)."""
+        if self.name == "owner":
+            return True
+        if self.name == "members":
+            return member.visibility in ("public", "members")
+        return member.visibility == "public"
+
+    @property
+    def shows_private(self) -> bool:
+        return self.name == "owner" or (self.name == "members" and self.privacy_stage == "seed")
+
+
+# ---------------------------------------------------------------------------- small views
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A member as this audience may see them."""
+
+    name: str
+    url: str | None  # their page, when they have one in this build
+    anonymous: bool
+    lang: str
+    real_name: str = ""
+    company: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    url: str
+    lang: str = ""
+    count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionSummary:
+    slug: str
+    url: str
+    title: str
+    lang: str
+    week: Link
+    posted: str
+    posted_iso: str
+    tags: tuple[Link, ...]
+    asker: Person
+    curated: bool
+    answer_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class WeekSummary:
+    id: str
+    url: str
+    label: str
+    theme: str
+    theme_lang: str
+    moderators: tuple[Person, ...]
+    session: str
+    question_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class AwardRow:
+    rank: int
+    question: Link
+    author: Person
+    amount: str
+
+
+@dataclass(frozen=True, slots=True)
+class TipRow:
+    giver: Person
+    question: Link
+    author: Person
+    amount: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerView:
+    anchor: str
+    author: Person
+    co_authors: tuple[Person, ...]
+    submitted: str
+    submitted_iso: str
+    html: str
+    lang: str
+    awards: tuple[str, ...]  # badges: "第 1 名 · CN¥40.00"
+    tips_total: str
+    tip_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class SolutionView:
+    curator: Person
+    published: str
+    published_iso: str
+    html: str
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    person: Person
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page to render: its output path, template, title and the template's view."""
+
+    path: str  # relative to the output folder: questions/x/index.html
+    template: str
+    title: str
+    view: Any
+    lang: str = ""
+    lastmod: str = ""  # ISO date for the sitemap
+    in_sitemap: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    title: str
+    tagline: str
+    lang: str
+    base_url: str
+    root: str  # the URL path of the site: "/" or "/archive/"
+    audience: str
+    noindex: bool
+    nav: tuple[Link, ...]
+    counts: dict[str, int] = field(hash=False)
+    fund_balance: str
+    feed_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    title: str
+    url: str
+    updated: str  # RFC 3339
+    author: str
+    summary_html: str
+    kind: str
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Everything a build writes, for one audience."""
+
+    site: SiteView
+    pages: tuple[Page, ...]
+    feed: tuple[FeedEntry, ...]
+    feed_updated: str
+
+
+# ---------------------------------------------------------------------------- URLs
+
+
+def tag_segment(tag: str) -> str:
+    """The URL path segment of a tag, like Hugo's `urlize`: NFC, lower case, spaces to '-',
+    characters with a meaning in URLs or file systems removed. Written percent-encoded in links."""
+    text = unicodedata.normalize("NFC", tag).strip().lower()
+    text = re.sub(r"[\s_]+", "-", text)
+    text = re.sub(r"[/\\?#%\"'<>|*:\x00-\x1f\x7f.]", "", text)
+    return text.strip("-") or "tag"
+
+
+# ---------------------------------------------------------------------------- building
+
+
+class _Builder:
+    def __init__(self, community: Community, audience: Audience, translate: Callable[[str], str]) -> None:
+        site = community.site
+        self.c = community
+        self.audience = audience
+        self._ = translate
+        self.fmt = Formats(site.language, site.currency)
+        self.lang = site.language
+        self.root = urlsplit(site.base_url).path or "/"
+        self.md = make_markdown(self.resolve)
+        self.people: dict[str, Person] = {}
+        self._anchor_cache: dict[AnswerRef, str] = {}
+
+    # -- URLs
+    def url(self, path: str) -> str:
+        return self.root + path
+
+    def question_url(self, slug: str) -> str:
+        return self.url(f"questions/{slug}/")
+
+    def week_url(self, week: str) -> str:
+        return self.url(f"weeks/{week}/")
+
+    def tag_url(self, tag: str) -> str:
+        return self.url(f"tags/{quote(tag_segment(tag))}/")
+
+    def member_url(self, handle: str) -> str:
+        return self.url(f"members/{handle}/")
+
+    def answer_anchor(self, ref: AnswerRef) -> str:
+        """`answer-<handle>`, or a numbered anchor for an author this audience may not name (the
+        handle must not leak through a fragment)."""
+        if ref not in self._anchor_cache:
+            anonymous_index = 0
+            for answer in self.c.answers.get(ref.slug, ()):
+                member = self.c.members[answer.author]
+                if self.audience.may_name(member):
+                    anchor = f"answer-{answer.author}"
+                else:
+                    anonymous_index += 1
+                    anchor = f"answer-anonymous-{anonymous_index}"
+                self._anchor_cache[answer.ref] = anchor
+        return self._anchor_cache.get(ref, "")
+
+    def resolve(self, scheme: str, rest: str) -> str | None:
+        """Record links in Markdown -> URLs, or None to show the text only."""
+        rest, _, fragment = rest.partition("#")
+        suffix = f"#{fragment}" if fragment else ""
+        if scheme == "q" and rest in self.c.questions:
+            return self.question_url(rest) + suffix
+        if scheme == "a":
+            slug, _, who = rest.partition("/")
+            if self.c.answer(AnswerRef(slug, who)) is not None:
+                return f"{self.question_url(slug)}#{self.answer_anchor(AnswerRef(slug, who))}"
+        if scheme == "m" and rest in self.c.members:
+            person = self.person(rest)
+            return person.url
+        if scheme == "w" and rest in self.c.weeks:
+            return self.week_url(rest) + suffix
+        if scheme == "t" and rest in self.c.tags:
+            return self.tag_url(rest)
+        return None
+
+    # -- people
+    def person(self, handle: str) -> Person:
+        if handle not in self.people:
+            member = self.c.members[handle]
+            if not self.audience.may_name(member):
+                self.people[handle] = Person(self._("anonymous member"), None, True, self.lang)
+            else:
+                private = member.private if self.audience.shows_private else None
+                self.people[handle] = Person(
+                    name=member.nickname,
+                    url=self.member_url(handle) if member.visibility != "hidden" or self.audience.name == "owner" else None,
+                    anonymous=False,
+                    lang=script_of(member.nickname, self.lang),
+                    real_name=private.name if private else "",
+                    company=private.company if private else "",
+                )
+        return self.people[handle]
+
+    def people_of(self, handles) -> tuple[Person, ...]:
+        return tuple(self.person(h) for h in handles)
+
+    # -- formatting
+    def markdown(self, body, scope: str = "", heading_shift: int = 0) -> str:
+        return render_markdown(self.md, body.text, scope, heading_shift) if body else ""
+
+    def money(self, amount: Decimal | None) -> str:
+        return self.fmt.money(amount)
+
+    def week_label(self, week_id: str) -> str:
+        year, number = week_id.split("-W")
+        return self._("Week {number}, {year}").format(number=int(number), year=year)
+
+    # -- summaries
+    def tag_links(self, tags) -> tuple[Link, ...]:
+        return tuple(Link(t, self.tag_url(t), script_of(t, self.lang), len(self.c.tags.get(t, ()))) for t in tags)
+
+    def question_summary(self, question: Question) -> QuestionSummary:
+        return QuestionSummary(
+            slug=question.slug, url=self.question_url(question.slug), title=question.title,
+            lang=script_of(question.title, self.lang),
+            week=Link(self.week_label(question.week), self.week_url(question.week)),
+            posted=self.fmt.date(question.posted), posted_iso=question.posted.isoformat(),
+            tags=self.tag_links(question.tags), asker=self.person(question.asker),
+            curated=question.slug in self.c.solutions,
+            answer_count=len(self.c.answers.get(question.slug, ())),
+        )
+
+    def week_summary(self, week: Week) -> WeekSummary:
+        return WeekSummary(
+            id=week.id, url=self.week_url(week.id), label=self.week_label(week.id), theme=week.theme,
+            theme_lang=script_of(week.theme, self.lang), moderators=self.people_of(week.moderators),
+            session=self.fmt.date(week.session), question_count=len(self.c.questions_of(week.id)),
+        )
+
+    def answer_link(self, ref: AnswerRef) -> Link:
+        question = self.c.questions[ref.slug]
+        return Link(question.title, f"{self.question_url(ref.slug)}#{self.answer_anchor(ref)}",
+                    script_of(question.title, self.lang))
+
+    def award_rows(self, week: Week) -> tuple[AwardRow, ...]:
+        return tuple(
+            AwardRow(a.rank, self.answer_link(a.answer), self.person(a.answer.handle), self.money(a.amount))
+            for a in sorted(week.awards, key=lambda a: a.rank)
+        )
+
+    # -- pages
+    def pages(self) -> list[Page]:
+        pages = [self.home()]
+        pages += self.week_pages()
+        pages += [self.question_page(q) for q in self.c.questions.values()]
+        pages += self.tag_pages()
+        pages += self.member_pages()
+        pages += self.event_pages()
+        if self.c.about:
+            about = self.c.about
+            pages.append(Page("about/index.html", "about.html", about.title,
+                              {"title": about.title, "html": self.markdown(about.body),
+                               "lang": script_of(about.body.text if about.body else about.title, self.lang)}))
+        pages.append(Page("404.html", "404.html", self._("Page not found"), {}, in_sitemap=False))
+        return pages
+
+    def home(self) -> Page:
+        weeks = list(self.c.weeks.values())
+        latest_week = weeks[-1] if weeks else None
+        awarded = next((w for w in reversed(weeks) if w.awards), None)
+        solved = sorted(self.c.solutions.values(), key=lambda s: (s.published or dt.date.min, s.slug), reverse=True)
+        view = {
+            "latest_week": self.week_summary(latest_week) if latest_week else None,
+            "latest_week_questions": [self.question_summary(q) for q in self.c.questions_of(latest_week.id)] if latest_week else [],
+            "latest_solutions": [self.question_summary(self.c.questions[s.slug]) for s in solved[:LATEST]],
+            "awards_week": self.week_summary(awarded) if awarded else None,
+            "awards": self.award_rows(awarded) if awarded else (),
+        }
+        return Page("index.html", "home.html", self.c.site.title, view)
+
+    def week_pages(self) -> list[Page]:
+        weeks = list(self.c.weeks.values())
+        pages = [Page("weeks/index.html", "weeks.html", self._("Weeks"),
+                      {"weeks": [self.week_summary(w) for w in reversed(weeks)]})]
+        for index, week in enumerate(weeks):
+            tips = tuple(
+                TipRow(self.person(t.giver), self.answer_link(t.answer), self.person(t.answer.handle), self.money(t.amount))
+                for t in week.tips
+            )
+            view = {
+                "week": self.week_summary(week),
+                "questions": [self.question_summary(q) for q in self.c.questions_of(week.id)],
+                "pool": self.money(self.c.pools.get(week.id)),
+                "awards": self.award_rows(week),
+                "tips": tips,
+                "rating": self.fmt.number(week.rating) if week.rating is not None else "",
+                "previous": Link(self.week_label(weeks[index - 1].id), self.week_url(weeks[index - 1].id)) if index else None,
+                "next": Link(self.week_label(weeks[index + 1].id), self.week_url(weeks[index + 1].id)) if index + 1 < len(weeks) else None,
+            }
+            pages.append(Page(f"weeks/{week.id}/index.html", "week.html", self.week_label(week.id), view,
+                              lastmod=week.sunday.isoformat()))
+        return pages
+
+    def question_page(self, question: Question) -> Page:
+        week = self.c.weeks.get(question.week)
+        awards_by_ref: dict[AnswerRef, list[str]] = {}
+        tips_by_ref: dict[AnswerRef, list[Decimal]] = {}
+        if week:
+            for award in week.awards:
+                awards_by_ref.setdefault(award.answer, []).append(
+                    self._("Rank {rank}").format(rank=award.rank) + " · " + self.money(award.amount))
+        for other in self.c.weeks.values():
+            for tip in other.tips:
+                if tip.answer.slug == question.slug:
+                    tips_by_ref.setdefault(tip.answer, []).append(tip.amount)
+        answers = []
+        for answer in self.c.answers.get(question.slug, ()):
+            anchor = self.answer_anchor(answer.ref)
+            tips = tips_by_ref.get(answer.ref, [])
+            answers.append(AnswerView(
+                anchor=anchor, author=self.person(answer.author), co_authors=self.people_of(answer.co_authors),
+                submitted=self.fmt.date(answer.submitted), submitted_iso=answer.submitted.isoformat(),
+                html=self.markdown(answer.body, anchor, heading_shift=2), lang=script_of(answer.body.text if answer.body else "", self.lang),
+                awards=tuple(awards_by_ref.get(answer.ref, ())), tips_total=self.money(sum(tips, Decimal(0))) if tips else "",
+                tip_count=len(tips),
+            ))
+        solution = self.c.solutions.get(question.slug)
+        solution_view = None
+        if solution:
+            solution_view = SolutionView(
+                curator=self.person(solution.curator), published=self.fmt.date(solution.published),
+                published_iso=solution.published.isoformat() if solution.published else "",
+                html=self.markdown(solution.body, "solution", heading_shift=1),
+                lang=script_of(solution.body.text if solution.body else "", self.lang),
+            )
+        view = {
+            "question": self.question_summary(question),
+            "html": self.markdown(question.body, "question"),
+            "body_lang": script_of(question.body.text if question.body else question.title, self.lang),
+            "deadline": self.fmt.date(question.deadline),
+            "solution": solution_view,
+            "answers": answers,
+            "credits": self.credits(question),
+        }
+        lastmod = max([question.posted] + [a.submitted for a in self.c.answers.get(question.slug, ())]
+                      + ([solution.published] if solution and solution.published else []))
+        return Page(f"questions/{question.slug}/index.html", "question.html", question.title, view,
+                    lang=script_of(question.title, self.lang), lastmod=lastmod.isoformat())
+
+    def credits(self, question: Question) -> tuple[Credit, ...]:
+        """Everyone who made the page, each once, with what they did."""
+        roles: dict[str, list[str]] = {}
+
+        def add(handle: str, role: str) -> None:
+            if role not in roles.setdefault(handle, []):
+                roles[handle].append(role)
+
+        add(question.asker, self._("asked"))
+        for answer in self.c.answers.get(question.slug, ()):
+            add(answer.author, self._("answered"))
+            for co in answer.co_authors:
+                add(co, self._("co-authored an answer"))
+        solution = self.c.solutions.get(question.slug)
+        if solution:
+            add(solution.curator, self._("curated the solution"))
+            if solution.credits is not None:
+                for credit in solution.credits:
+                    add(credit.member, credit.role if credit.role != "answer" else self._("answered"))
+        return tuple(Credit(self.person(h), tuple(r)) for h, r in roles.items())
+
+    def tag_pages(self) -> list[Page]:
+        tags = sorted(self.c.tags, key=self.fmt.sort_key)
+        pages = [Page("tags/index.html", "tags.html", self._("Tags"), {"tags": self.tag_links(tags)})]
+        seen: dict[str, str] = {}
+        for tag in tags:
+            segment = tag_segment(tag)
+            if segment in seen:
+                continue  # two spellings of one tag share a page (the first, in collation order)
+            seen[segment] = tag
+            same = [t for t in tags if tag_segment(t) == segment]
+            slugs = {s for t in same for s in self.c.tags[t]}
+            questions = [self.question_summary(q) for q in self.c.questions.values() if q.slug in slugs]
+            pages.append(Page(f"tags/{segment}/index.html", "tag.html", tag,
+                              {"tag": Link(tag, self.tag_url(tag), script_of(tag, self.lang), len(questions)),
+                               "questions": list(reversed(questions))},
+                              lang=script_of(tag, self.lang)))
+        return pages
+
+    def member_pages(self) -> list[Page]:
+        shown = [m for m in self.c.members.values() if self.person(m.handle).url]
+        shown.sort(key=lambda m: self.fmt.sort_key(m.nickname))
+        pages = [Page("members/index.html", "members.html", self._("Members"),
+                      {"members": [self.member_card(m) for m in shown]})]
+        answered: dict[str, list[Answer]] = {}
+        for answers in self.c.answers.values():
+            for answer in answers:
+                answered.setdefault(answer.author, []).append(answer)
+        for member in shown:
+            private = member.private if self.audience.shows_private else None
+            contributions = [
+                {"question": self.question_summary(self.c.questions[a.slug]),
+                 "url": f"{self.question_url(a.slug)}#{self.answer_anchor(a.ref)}",
+                 "submitted": self.fmt.date(a.submitted)}
+                for a in reversed(answered.get(member.handle, []))
+            ]
+            career = [
+                {"year": step.year, "role": step.role,
+                 "org": private.career_orgs[i] if private and i < len(private.career_orgs) else ""}
+                for i, step in enumerate(member.career_path)
+            ]
+            view = {
+                "card": self.member_card(member),
+                "bio": self.markdown(member.bio, "bio"),
+                "bio_lang": script_of(member.bio.text if member.bio else "", self.lang),
+                "career": career,
+                "hobbies": member.hobbies,
+                "contact": private.contact if private else (),
+                "answers": contributions,
+            }
+            pages.append(Page(f"members/{member.handle}/index.html", "member.html", member.nickname, view,
+                              lang=self.person(member.handle).lang))
+        return pages
+
+    def member_card(self, member: Member) -> dict:
+        return {
+            "person": self.person(member.handle),
+            "position": member.position, "industry": member.industry,
+            "expertise": member.expertise, "needs": member.needs,
+            "roles": tuple(self._(ROLE_LABELS[role]) for role in member.roles),
+            "joined": self.fmt.date(member.joined),
+        }
+
+    def event_pages(self) -> list[Page]:
+        today = max((e.date for e in self.c.fund), default=dt.date.min)
+        latest = max([today] + [w.sunday for w in self.c.weeks.values()])
+        views = [self.event_view(e) for e in self.c.events]
+        pages = [Page("events/index.html", "events.html", self._("Events"), {
+            "upcoming": [v for v, e in zip(views, self.c.events) if e.date > latest],
+            "past": [v for v, e in zip(reversed(views), reversed(self.c.events)) if e.date <= latest],
+        })]
+        for view, event in zip(views, self.c.events):
+            pages.append(Page(f"events/{event.slug}/index.html", "event.html", event.title, view,
+                              lang=view["lang"], lastmod=event.date.isoformat()))
+        return pages
+
+    def event_view(self, event: Event) -> dict:
+        attendees = self.people_of(event.attendees)
+        return {
+            "title": event.title, "url": self.url(f"events/{event.slug}/"), "date": self.fmt.date(event.date),
+            "date_iso": event.date.isoformat(), "location": event.location,
+            "organizers": self.people_of(event.organizers),
+            "attendees": tuple(p for p in attendees if not p.anonymous),
+            "anonymous_attendees": sum(p.anonymous for p in attendees),
+            "fee": self.money(event.fee) if event.fee is not None else "",
+            "html": self.markdown(event.body), "lang": script_of(event.title, self.lang),
+        }
+
+    # -- feed
+    def feed(self) -> tuple[tuple[FeedEntry, ...], str]:
+        zone = _zone(self.c.site.timezone)
+        entries = []
+        for slug, solution in self.c.solutions.items():
+            question = self.c.questions[slug]
+            day = solution.published or question.posted
+            entries.append((day, 1, slug, FeedEntry(
+                title=question.title, url=self.absolute(self.question_url(slug)), updated=_stamp(day, zone),
+                author=self.person(solution.curator).name, summary_html=self.markdown(solution.body, "solution"),
+                kind="solution", lang=script_of(question.title, self.lang))))
+        for question in self.c.questions.values():
+            entries.append((question.posted, 0, question.slug, FeedEntry(
+                title=question.title, url=self.absolute(self.question_url(question.slug)) + "#question",
+                updated=_stamp(question.posted, zone), author=self.person(question.asker).name,
+                summary_html=self.markdown(question.body, "question"), kind="question",
+                lang=script_of(question.title, self.lang))))
+        entries.sort(key=lambda e: (e[0], e[1], e[2]), reverse=True)
+        chosen = tuple(e[3] for e in entries[:FEED_ENTRIES])
+        return chosen, (chosen[0].updated if chosen else _stamp(dt.date(2000, 1, 1), zone))
+
+    def absolute(self, url: str) -> str:
+        parts = urlsplit(self.c.site.base_url)
+        return f"{parts.scheme}://{parts.netloc}{url}"
+
+
+def _zone(name: str):
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(name)
+
+
+def _stamp(day: dt.date, zone) -> str:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=zone).isoformat()
+
+
+def build_views(community: Community, audience_name: str, translate: Callable[[str], str]) -> Site:
+    audience = Audience(audience_name, community.site.privacy_stage)
+    builder = _Builder(community, audience, translate)
+    _ = translate
+    nav = [Link(_("Home"), builder.url("")), Link(_("Weeks"), builder.url("weeks/")),
+           Link(_("Tags"), builder.url("tags/")), Link(_("Members"), builder.url("members/")),
+           Link(_("Events"), builder.url("events/"))]
+    if community.about:
+        nav.append(Link(_("About"), builder.url("about/")))
+    balance = sum((e.signed for e in community.fund), Decimal(0))
+    balance -= sum((a.amount for w in community.weeks.values() for a in w.awards), Decimal(0))
+    pages = builder.pages()
+    feed, updated = builder.feed()
+    site = SiteView(
+        title=community.site.title, tagline=community.site.tagline, lang=community.site.language,
+        base_url=community.site.base_url, root=builder.root, audience=audience_name,
+        noindex=audience_name != "public", nav=tuple(nav),
+        counts={"members": sum(1 for m in community.members.values() if builder.person(m.handle).url),
+                "questions": len(community.questions), "solutions": len(community.solutions),
+                "answers": sum(map(len, community.answers.values()))},
+        fund_balance=builder.money(balance), feed_url=builder.url("feed.xml"),
+    )
+    return Site(site, tuple(pages), feed, updated)

@@ -1,0 +1,88 @@
+"""Write stage: the only code that touches the output folder.
+
+A build is written into a fresh temporary folder beside the target, then swapped in with one
+atomic `renameat2(RENAME_EXCHANGE)` (or, where the kernel lacks it, two renames), so a build
+killed at any moment leaves the previous site as it was. The writer records every path, refuses
+to write one twice and refuses any path that would leave the output folder.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+class OutputError(Exception):
+    """A bug in a theme or the generator, never bad content: two files at one path, or a path
+    outside the output folder."""
+
+
+class StagedOutput:
+    """Collects one build's files in a temporary folder; `commit()` swaps it into place."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target.resolve()
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale(self.target)
+        self.stage = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.build-", dir=self.target.parent))
+        self.written: set[str] = set()
+
+    def write(self, rel: str, data: bytes) -> None:
+        clean = PurePosixPath(rel)
+        if clean.is_absolute() or ".." in clean.parts or not clean.parts or rel != clean.as_posix():
+            raise OutputError(f"refusing to write outside the output folder: {rel!r}")
+        if rel in self.written:
+            raise OutputError(f"two outputs want the same path: {rel}")
+        self.written.add(rel)
+        path = self.stage / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    def copy(self, rel: str, source: Path) -> None:
+        self.write(rel, source.read_bytes())
+
+    def commit(self) -> None:
+        os.chmod(self.stage, 0o755)
+        if self.target.exists() and _exchange(self.stage, self.target):
+            shutil.rmtree(self.stage)  # now holds the previous build
+            return
+        if self.target.exists():
+            old = self.target.with_name(f".{self.target.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            os.rename(self.target, old)
+            os.rename(self.stage, self.target)
+            shutil.rmtree(old)
+        else:
+            os.rename(self.stage, self.target)
+
+    def abandon(self) -> None:
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    libc_name = ctypes.util.find_library("c")
+    if not libc_name:
+        return False
+    libc = ctypes.CDLL(libc_name, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
+
+
+def _remove_stale(target: Path) -> None:
+    """Leftovers of builds that were killed: their temporary folders, or a previous site moved
+    aside by the two-rename fallback (restored when the target is missing)."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists() and not target.exists():
+        os.rename(old, target)
+    for leftover in target.parent.glob(f".{target.name}.build-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
