@@ -7,7 +7,6 @@ once, from the site's fund rules, the ledger and the weeks.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -81,13 +80,17 @@ def _frozen(mapping: dict) -> Mapping:
 class _Checker:
     """Collects cross-reference diagnostics against the member index."""
 
-    def __init__(self, members: Mapping[str, Member], diags: list[Diagnostic]) -> None:
+    def __init__(self, members: Mapping[str, Member], member_files: frozenset[str],
+                 diags: list[Diagnostic]) -> None:
         self.members = members
+        self.member_files = member_files
         self.diags = diags
 
     def handle(self, who: str, loc: Loc, role: str) -> bool:
         if who in self.members:
             return True
+        if who in self.member_files:
+            return False  # the member's broken file is reported already
         self.diags.append(error(loc, f"unknown member '{who}' as {role}"
                                      f" (no content/members/{who}.yaml)"))
         return False
@@ -100,17 +103,19 @@ class _Checker:
 
 def read_community(root: Path) -> tuple[Community | None, list[Diagnostic]]:
     """Load, validate and link the community under `root`; every diagnostic of all three."""
-    documents, diags = load_source(root)
-    records, more = validate(documents)
-    community, linked = assemble(records)
-    return community, diags + more + linked
+    loaded = load_source(root)
+    records, more = validate(loaded.documents)
+    community, linked = assemble(records, loaded.member_files)
+    return community, loaded.diagnostics + more + linked
 
 
-def assemble(records: Records) -> tuple[Community | None, list[Diagnostic]]:
+def assemble(records: Records, member_files: frozenset[str] = frozenset()) -> tuple[Community | None, list[Diagnostic]]:
+    """Link the records. `member_files` names members whose file exists even if it could not be
+    read: references to them are not reported again (the file's own diagnostic says why)."""
     diags: list[Diagnostic] = []
     site = records.site
     members = {m.handle: m for m in sorted(records.members, key=lambda m: m.handle)}
-    check = _Checker(members, diags)
+    check = _Checker(members, member_files, diags)
 
     weeks = {w.id: w for w in sorted(records.weeks, key=lambda w: w.id)}
     for week in weeks.values():
@@ -130,7 +135,10 @@ def assemble(records: Records) -> tuple[Community | None, list[Diagnostic]]:
     for answer in sorted(records.answers, key=lambda a: (a.submitted, a.author)):
         if answer.slug not in questions:
             continue  # the question folder's missing or broken question.md is reported already
-        if not check.handle(answer.author, answer.loc, "answer author (the file name)"):
+        if not check.handle(answer.author, answer.loc, "answer author (the file name)") \
+                and answer.author not in member_files:
+            # Kept when only the author's file is broken, so awards and links to the answer are
+            # not reported again; such a community has an error and is never rendered.
             continue
         check.handles(answer.co_authors, answer.at, "co_authors", answer.loc, "co-author")
         for index, who in enumerate(answer.co_authors):
@@ -322,14 +330,13 @@ def _link_targets(markdown: Markdown) -> Iterable[tuple[str, int, int]]:
     text = markdown.text
     if "](" not in text and "]:" not in text:
         return
-    line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
     for pattern in (_INLINE_LINK, _REFERENCE):
         for match in pattern.finditer(text):
             if not match[1]:
                 continue
             offset = match.start(1)
-            row = bisect.bisect_right(line_starts, offset) - 1
-            yield match[1], markdown.line + row, offset - line_starts[row] + 1
+            row = text.count("\n", 0, offset)
+            yield match[1], markdown.line + row, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _bodies(community: Community) -> Iterable[Markdown]:

@@ -14,7 +14,6 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import PurePosixPath
 from typing import Any, Callable
 
 from .diagnostics import Diagnostic, Loc, error, warning
@@ -242,12 +241,22 @@ def one_or_list(item: Converter) -> Converter:
     return convert
 
 
-def mapping(fields: "Fields", build: Callable[[dict, "Reader"], Any] | None = None) -> Converter:
-    def convert(value: Value, reader: "Reader") -> Any:
+AT, LOC = "@at", "@loc"  # keys a read mapping carries besides its fields (no field starts with @)
+
+
+def mapping(fields: "Fields") -> Converter:
+    """A nested mapping: its fields as a dict, plus its own locations under AT and LOC (so a
+    record built from one list item gets the locations of that item only)."""
+
+    def convert(value: Value, reader: "Reader") -> dict[str, Any]:
         if not isinstance(value, Map):
             raise Invalid(value.loc, f"expected a mapping of fields, found {_found(value)}")
-        values = reader.read(value, fields)
-        return build(values, reader) if build else values
+        sub = Reader(reader.diags)
+        values = sub.read(value, fields)
+        for name, loc in sub.at.items():
+            reader.at[f"{reader.key}.{name}"] = loc
+        values[AT], values[LOC] = sub.at, value.loc
+        return values
     return convert
 
 
@@ -464,8 +473,17 @@ def _body(document: Document) -> Markdown:
     return Markdown(document.body, document.body_line, document.path)
 
 
+def _parts(path: str) -> list[str]:
+    """content/weeks/2026-W01/slug/answers/x.md -> its parts (paths here always use '/')."""
+    return path.split("/")
+
+
+def _stem(path: str) -> str:
+    return path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
 def _stem_is_handle(document: Document, diags: list[Diagnostic], what: str) -> str | None:
-    stem = PurePosixPath(document.path).stem
+    stem = _stem(document.path)
     if HANDLE.fullmatch(stem):
         return stem
     diags.append(error(Loc(document.path), f"file name '{stem}' is not a valid {what} ({HANDLE_RULE})"))
@@ -536,10 +554,10 @@ def build_member(document: Document, diags: list[Diagnostic]) -> Member | None:
 
 
 def build_week(document: Document, diags: list[Diagnostic]) -> Week | None:
-    folder = PurePosixPath(document.path).parent.name
+    folder = _parts(document.path)[-2]
     problem = iso_week_problem(folder)
     if problem:
-        diags.append(error(Loc(str(PurePosixPath(document.path).parent)), f"week folder: {problem}"))
+        diags.append(error(Loc(document.path.rsplit("/", 1)[0]), f"week folder: {problem}"))
     reader = Reader(diags)
     values = _fields_of(document, WEEK_FIELDS, reader)
     if problem or values is None or not usable(values, "moderator"):
@@ -552,15 +570,13 @@ def build_week(document: Document, diags: list[Diagnostic]) -> Week | None:
         session=given(values, "session"),
         pool=given(values, "pool"),
         awards=tuple(
-            Award(a["rank"], a["answer"], a["amount"], loc=reader.at[f"awards.{i}"],
-                  at=_sub_locations(reader.at, f"awards.{i}."))
-            for i, a in enumerate(given(values, "awards", ()))
+            Award(a["rank"], a["answer"], a["amount"], loc=a[LOC], at=a[AT])
+            for a in given(values, "awards", ())
             if usable(a, "rank", "answer", "amount")
         ),
         tips=tuple(
-            Tip(t["from"], t["answer"], t["amount"], loc=reader.at[f"tips.{i}"],
-                at=_sub_locations(reader.at, f"tips.{i}."))
-            for i, t in enumerate(given(values, "tips", ()))
+            Tip(t["from"], t["answer"], t["amount"], loc=t[LOC], at=t[AT])
+            for t in given(values, "tips", ())
             if usable(t, "from", "answer", "amount")
         ),
         rating=given(values, "rating"),
@@ -569,16 +585,11 @@ def build_week(document: Document, diags: list[Diagnostic]) -> Week | None:
     )
 
 
-def _sub_locations(at: dict[str, Loc], prefix: str) -> dict[str, Loc]:
-    return {key[len(prefix):]: loc for key, loc in at.items() if key.startswith(prefix)}
-
-
 def build_question(document: Document, diags: list[Diagnostic]) -> Question | None:
-    path = PurePosixPath(document.path)
-    slug, week = path.parent.name, path.parent.parent.name
+    *_, week, slug, _ = _parts(document.path)
     slug_ok = HANDLE.fullmatch(slug) is not None
     if not slug_ok:
-        diags.append(error(Loc(str(path.parent)), f"question folder '{slug}' is not a valid slug ({HANDLE_RULE})"))
+        diags.append(error(Loc(document.path.rsplit("/", 1)[0]), f"question folder '{slug}' is not a valid slug ({HANDLE_RULE})"))
     reader = Reader(diags)
     values = _fields_of(document, QUESTION_FIELDS, reader)
     if not slug_ok or values is None or not usable(values, "title", "asker", "posted"):
@@ -597,7 +608,7 @@ def build_answer(document: Document, diags: list[Diagnostic]) -> Answer | None:
     if author is None or values is None or not usable(values, "submitted"):
         return None
     return Answer(
-        slug=PurePosixPath(document.path).parent.parent.name, author=author,
+        slug=_parts(document.path)[-3], author=author,
         submitted=values["submitted"], co_authors=given(values, "co_authors", ()),
         body=_body(document), loc=Loc(document.path), at=reader.at,
     )
@@ -610,7 +621,7 @@ def build_solution(document: Document, diags: list[Diagnostic]) -> Solution | No
         return None
     credits = given(values, "credits")
     return Solution(
-        slug=PurePosixPath(document.path).parent.name, curator=values["curator"],
+        slug=_parts(document.path)[-2], curator=values["curator"],
         published=given(values, "published"),
         credits=None if credits is None else tuple(
             Credit(c["member"], given(c, "for", "answer")) for c in credits if usable(c, "member")
@@ -628,14 +639,14 @@ def build_fund(document: Document, diags: list[Diagnostic]) -> tuple[FundEntry, 
     entries = list_of(mapping(FUND_ENTRY_FIELDS))(document.data, reader)
     return tuple(
         FundEntry(e["date"], e["kind"], e["amount"], given(e, "member"), given(e, "note", ""),
-                  loc=reader.at[f"entries.{i}"], at=_sub_locations(reader.at, f"entries.{i}."))
-        for i, e in enumerate(entries)
+                  loc=e[LOC], at=e[AT])
+        for e in entries
         if usable(e, "date", "kind", "amount")
     )
 
 
 def build_event(document: Document, diags: list[Diagnostic]) -> Event | None:
-    stem = PurePosixPath(document.path).stem
+    stem = _stem(document.path)
     match = EVENT_STEM.fullmatch(stem)
     named_date = None
     if not match or not HANDLE.fullmatch(match[2]):
@@ -672,7 +683,7 @@ def build_book(document: Document, diags: list[Diagnostic]) -> Book | None:
     if values is None or not usable(values, "title"):
         return None
     chapters = []
-    for index, c in enumerate(given(values, "chapters", ())):
+    for c in given(values, "chapters", ()):
         if not usable(c, "title"):
             continue
         weeks = given(c, "weeks")
@@ -680,7 +691,7 @@ def build_book(document: Document, diags: list[Diagnostic]) -> Book | None:
             title=c["title"], intro=given(c, "intro"), questions=given(c, "questions", ()),
             tags=given(c, "tags", ()),
             weeks=WeekRange(weeks["from"], weeks["to"]) if weeks and usable(weeks, "from", "to") else None,
-            loc=reader.at[f"chapters.{index}"], at=_sub_locations(reader.at, f"chapters.{index}."),
+            loc=c[LOC], at=c[AT],
         ))
     return Book(
         title=values["title"], subtitle=given(values, "subtitle", ""), editors=given(values, "editors", ()),

@@ -51,6 +51,15 @@ class Site:
                 return
         raise AssertionError(f"no '{key}:' line in {rel}")
 
+    def replace_block(self, rel: str, key: str, line: str) -> None:
+        """Replace a top-level `key:` and the indented lines under it by one line."""
+        lines = self.read(rel).split("\n")
+        start = next(i for i, l in enumerate(lines) if l.startswith(f"{key}:"))
+        end = start + 1
+        while end < len(lines) and lines[end].startswith((" ", "-")):
+            end += 1
+        self.write(rel, "\n".join(lines[:start] + [line] + lines[end:]))
+
     def locate(self, rel: str, needle: str, after: str = "") -> str:
         """`rel:line:column` (1-based) of the first `needle` that follows the first `after`."""
         text = self.read(rel)

@@ -97,7 +97,7 @@ def test_impossible_date(sample, shequn):
 
 def test_wrong_type(sample, shequn):
     rel = "content/members/kevin.yaml"
-    sample.set_field(rel, "expertise", "SQL")
+    sample.replace_block(rel, "expertise", "expertise: SQL")
     expect(shequn, sample, f"{sample.locate(rel, 'SQL', after='expertise:')}: error: expected a list, found 'SQL'")
 
 
