@@ -13,7 +13,7 @@ from .diagnostics import Diagnostic, has_errors
 from .model import read_community
 from .render import make_environment, render_feed, render_pages, render_robots, render_sitemap, static_files
 from .view import build_views
-from .write import StagedOutput
+from .write import StagedOutput, load_cache, save_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,7 @@ class BuildResult:
 
 
 def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
+               cache_dir: Path | None = None,
                progress: Callable[[str], None] = lambda message: None) -> BuildResult:
     community, diagnostics = read_community(source)
     blocking = has_errors(diagnostics) or (strict and bool(diagnostics))
@@ -31,7 +32,8 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
         return BuildResult(diagnostics, None)
     progress(f"read {len(community.questions)} questions; rendering the {audience} site")
     env, translate = make_environment(source, community.site.theme, community.site.language)
-    site = build_views(community, audience, translate)
+    cache_file = (cache_dir or source / "build" / ".cache") / f"markdown-{audience}.marshal"
+    site, cache = build_views(community, audience, translate, load_cache(cache_file))
     staged = StagedOutput(out)
     try:
         for path, data in render_pages(env, site):
@@ -43,6 +45,7 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
             staged.copy(path, file)
         progress(f"wrote {len(staged.written)} files; swapping them into {out}")
         staged.commit()
+        save_cache(cache_file, cache)
     except BaseException:
         staged.abandon()
         raise

@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(build)
     build.add_argument("--audience", choices=AUDIENCES, default="public")
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: build/<audience>/)")
+    build.add_argument("--cache-dir", type=Path, metavar="DIR",
+                       help="where rendered Markdown is kept between builds (default: build/.cache/)")
 
     serve = commands.add_parser("serve", help="build, serve on localhost and rebuild on change")
     _common(serve)
@@ -110,7 +112,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     progress = Progress(not args.quiet and sys.stderr.isatty())
     out = args.out or args.source / "build" / args.audience
-    result = build_site(args.source, args.audience, out, strict=args.strict, progress=progress)
+    result = build_site(args.source, args.audience, out, strict=args.strict, cache_dir=args.cache_dir,
+                        progress=progress)
     shown = ordered(escalate(result.diagnostics) if args.strict else result.diagnostics)
     if shown or result.out is None:
         sys.stdout.write(FORMATS[args.format](shown))

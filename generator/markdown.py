@@ -9,11 +9,15 @@ link is rewritten by the `resolve` function the caller passes, and a link that c
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import re
 import unicodedata
 from typing import Callable
 from urllib.parse import unquote
 
+import markdown_it
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
@@ -122,3 +126,50 @@ def render_markdown(md: MarkdownIt, text: str, scope: str = "", heading_shift: i
     if scope:
         env["docId"] = scope
     return md.render(text, env)
+
+
+# ---------------------------------------------------------------------------- many bodies at once
+
+# (text, scope, heading_shift): everything a rendering depends on, besides record links.
+Job = tuple[str, str, int]
+CACHE_VERSION = f"1/{markdown_it.__version__}"
+PARALLEL_JOBS = 400  # below this, starting worker processes costs more than it saves
+
+_worker_md: MarkdownIt | None = None
+
+
+_RECORD_TARGET = re.compile(r"(?:\]\(\s*<?|\]:\s*<?)(q|a|m|w|t):([^)\s>]*)")
+
+
+def cache_key(job: Job, resolve: Resolver) -> bytes:
+    """A stable key for a rendering, reusable across builds: the text, its scope and shift, and
+    where each record link in it points now (so the key changes when a linked record moves
+    or disappears)."""
+    text, scope, shift = job
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (CACHE_VERSION, scope, str(shift), text):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    for scheme, rest in _RECORD_TARGET.findall(text):
+        digest.update(f"{resolve(scheme, unquote(rest))}\0".encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+def _render_job(job: Job) -> str:
+    assert _worker_md is not None
+    return render_markdown(_worker_md, *job)
+
+
+def render_many(md: MarkdownIt, jobs: list[Job], workers: int | None = None) -> list[str]:
+    """Render many bodies, in parallel across cores when there are enough of them. Workers are
+    forked, so they share `md` (and the resolver it closes over) without pickling it."""
+    global _worker_md
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(jobs) < PARALLEL_JOBS or "fork" not in multiprocessing.get_all_start_methods():
+        return [render_markdown(md, *job) for job in jobs]
+    _worker_md = md
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
+    finally:
+        _worker_md = None

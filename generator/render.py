@@ -8,6 +8,8 @@ variable fails the build instead of printing nothing.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import quote
@@ -58,11 +60,40 @@ def static_files(source: Path, theme: str) -> dict[str, Path]:
     return found
 
 
-def render_pages(env: jinja2.Environment, site: Site) -> Iterator[tuple[str, bytes]]:
-    for page in site.pages:
-        template = env.get_template(page.template)
-        html = template.render(site=site.site, page=page, view=page.view)
-        yield page.path, html.encode("utf-8")
+PARALLEL_PAGES = 300  # below this, starting worker processes costs more than it saves
+_worker_state: tuple[jinja2.Environment, Site] | None = None
+
+
+def _render_range(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
+    assert _worker_state is not None
+    env, site = _worker_state
+    return [_render_one(env, site, page) for page in site.pages[bounds[0]:bounds[1]]]
+
+
+def _render_one(env: jinja2.Environment, site: Site, page) -> tuple[str, bytes]:
+    html = env.get_template(page.template).render(site=site.site, page=page, view=page.view)
+    return page.path, html.encode("utf-8")
+
+
+def render_pages(env: jinja2.Environment, site: Site, workers: int | None = None) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of every page, in page order; across cores for large sites. Workers are
+    forked, so they share the environment and the views without pickling them."""
+    global _worker_state
+    workers = workers or os.cpu_count() or 1
+    pages = site.pages
+    if workers < 2 or len(pages) < PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        for page in pages:
+            yield _render_one(env, site, page)
+        return
+    step = max(1, len(pages) // (workers * 8))
+    ranges = [(start, min(start + step, len(pages))) for start in range(0, len(pages), step)]
+    _worker_state = (env, site)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for chunk in pool.imap(_render_range, ranges):
+                yield from chunk
+    finally:
+        _worker_state = None
 
 
 def render_feed(site: Site) -> bytes:

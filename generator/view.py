@@ -13,11 +13,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 from urllib.parse import quote, urlsplit
 
 from .i18n import Formats, script_of
-from .markdown import make_markdown, render_markdown
+from .markdown import Job, cache_key, make_markdown, render_many, render_markdown
 from .model import Community
 from .records import Answer, AnswerRef, Event, Member, Question, Week
 
@@ -219,7 +219,8 @@ def tag_segment(tag: str) -> str:
 
 
 class _Builder:
-    def __init__(self, community: Community, audience: Audience, translate: Callable[[str], str]) -> None:
+    def __init__(self, community: Community, audience: Audience, translate: Callable[[str], str],
+                 stored: Mapping[bytes, str]) -> None:
         site = community.site
         self.c = community
         self.audience = audience
@@ -230,6 +231,9 @@ class _Builder:
         self.md = make_markdown(self.resolve)
         self.people: dict[str, Person] = {}
         self._anchor_cache: dict[AnswerRef, str] = {}
+        self.stored = stored  # cache_key -> HTML, from earlier builds
+        self.used: dict[bytes, str] = {}  # the cache this build leaves: what it used or rendered
+        self.rendered: dict[Job, str] = {}
 
     # -- URLs
     def url(self, path: str) -> str:
@@ -304,7 +308,48 @@ class _Builder:
 
     # -- formatting
     def markdown(self, body, scope: str = "", heading_shift: int = 0) -> str:
-        return render_markdown(self.md, body.text, scope, heading_shift) if body else ""
+        if not body:
+            return ""
+        job = (body.text, scope, heading_shift)
+        if job not in self.rendered:
+            self.rendered[job] = render_markdown(self.md, *job)
+        return self.rendered[job]
+
+    def markdown_jobs(self) -> list[Job]:
+        """Every body the pages show, as `markdown()` will ask for it."""
+        jobs: list[Job] = []
+
+        def add(body, scope: str = "", shift: int = 0) -> None:
+            if body:
+                jobs.append((body.text, scope, shift))
+
+        for slug, question in self.c.questions.items():
+            add(question.body, "question")
+            solution = self.c.solutions.get(slug)
+            if solution:
+                add(solution.body, "solution", 1)
+            for answer in self.c.answers.get(slug, ()):
+                add(answer.body, self.answer_anchor(answer.ref), 2)
+        for member in self.c.members.values():
+            if self.person(member.handle).url:
+                add(member.bio, "bio")
+        for event in self.c.events:
+            add(event.body)
+        if self.c.about:
+            add(self.c.about.body)
+        return jobs
+
+    def prerender(self) -> None:
+        """Render every body once, from the stored cache or in parallel, before pages ask."""
+        missing: list[Job] = []
+        for job in dict.fromkeys(self.markdown_jobs()):
+            key = cache_key(job, self.resolve)
+            if key in self.stored:
+                self.rendered[job] = self.used[key] = self.stored[key]
+            else:
+                missing.append((key, job))
+        for (key, job), html in zip(missing, render_many(self.md, [job for _, job in missing])):
+            self.rendered[job] = self.used[key] = html
 
     def money(self, amount: Decimal | None) -> str:
         return self.fmt.money(amount)
@@ -562,7 +607,7 @@ class _Builder:
             day = solution.published or question.posted
             entries.append((day, 1, slug, FeedEntry(
                 title=question.title, url=self.absolute(self.question_url(slug)), updated=_stamp(day, zone),
-                author=self.person(solution.curator).name, summary_html=self.markdown(solution.body, "solution"),
+                author=self.person(solution.curator).name, summary_html=self.markdown(solution.body, "solution", heading_shift=1),
                 kind="solution", lang=script_of(question.title, self.lang))))
         for question in self.c.questions.values():
             entries.append((question.posted, 0, question.slug, FeedEntry(
@@ -589,9 +634,13 @@ def _stamp(day: dt.date, zone) -> str:
     return dt.datetime(day.year, day.month, day.day, tzinfo=zone).isoformat()
 
 
-def build_views(community: Community, audience_name: str, translate: Callable[[str], str]) -> Site:
+def build_views(community: Community, audience_name: str, translate: Callable[[str], str],
+                stored: Mapping[bytes, str] | None = None) -> tuple[Site, dict[bytes, str]]:
+    """All pages of one audience's site, and the Markdown cache to keep for the next build.
+    `stored` is the cache earlier builds left (cache_key -> HTML)."""
     audience = Audience(audience_name, community.site.privacy_stage)
-    builder = _Builder(community, audience, translate)
+    builder = _Builder(community, audience, translate, stored or {})
+    builder.prerender()
     _ = translate
     nav = [Link(_("Home"), builder.url("")), Link(_("Weeks"), builder.url("weeks/")),
            Link(_("Tags"), builder.url("tags/")), Link(_("Members"), builder.url("members/")),
@@ -611,4 +660,4 @@ def build_views(community: Community, audience_name: str, translate: Callable[[s
                 "answers": sum(map(len, community.answers.values()))},
         fund_balance=builder.money(balance), feed_url=builder.url("feed.xml"),
     )
-    return Site(site, tuple(pages), feed, updated)
+    return Site(site, tuple(pages), feed, updated), builder.used
