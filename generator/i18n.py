@@ -38,7 +38,7 @@ def load_translations(locale_dirs: Iterable[Path], language: str) -> NullTransla
     overrides the default theme's strings one by one)."""
     merged: NullTranslations | None = None
     for folder in locale_dirs:
-        po = folder / language / "LC_MESSAGES" / "messages.po"
+        po = folder / language.replace("-", "_") / "LC_MESSAGES" / "messages.po"  # gettext names: zh_Hant
         if not po.is_file():
             continue
         with po.open("rb") as handle:

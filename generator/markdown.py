@@ -89,6 +89,15 @@ def _record_links(resolve: Resolver):
     return rule
 
 
+def _table_open(self, tokens, idx, options, env) -> str:
+    # A wide table scrolls inside its own keyboard-focusable region, not the page.
+    return '<div class="table-scroll" tabindex="0">' + self.renderToken(tokens, idx, options, env)
+
+
+def _table_close(self, tokens, idx, options, env) -> str:
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
 def make_markdown(resolve: Resolver) -> MarkdownIt:
     md = (
         MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
@@ -98,6 +107,8 @@ def make_markdown(resolve: Resolver) -> MarkdownIt:
         .use(tasklists_plugin)
         .use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_slug, permalink=False)
     )
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
     md.validateLink = _validate_link
     md.core.ruler.push("record_links", _record_links(resolve))
     md.core.ruler.push("scoped_ids", _scoped_ids)

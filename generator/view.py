@@ -543,7 +543,7 @@ class _Builder:
             contributions = [
                 {"question": self.question_summary(self.c.questions[a.slug]),
                  "url": f"{self.question_url(a.slug)}#{self.answer_anchor(a.ref)}",
-                 "submitted": self.fmt.date(a.submitted)}
+                 "submitted": self.fmt.date(a.submitted), "submitted_iso": a.submitted.isoformat()}
                 for a in reversed(answered.get(member.handle, []))
             ]
             career = [
@@ -596,6 +596,7 @@ class _Builder:
             "anonymous_attendees": sum(p.anonymous for p in attendees),
             "fee": self.money(event.fee) if event.fee is not None else "",
             "html": self.markdown(event.body), "lang": script_of(event.title, self.lang),
+            "body_lang": script_of(event.body.text if event.body else event.title, self.lang),
         }
 
     # -- feed

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -73,3 +74,30 @@ class Page:
     @property
     def text(self) -> str:
         return self.root.text
+
+
+def broken_links(out: Path) -> list[str]:
+    """Every site-relative link or anchor in the HTML under `out` that points at nothing."""
+    pages = {path: Page(path) for path in sorted(out.rglob("*.html"))}
+    broken = []
+    for path, page in pages.items():
+        for href in page.links:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc:
+                continue
+            target_path = unquote(parts.path)
+            if not target_path:
+                target = path
+            elif not target_path.startswith("/"):
+                broken.append(f"{path.relative_to(out)} -> {href} (relative)")
+                continue
+            else:
+                target = out / target_path.lstrip("/")
+                if target_path.endswith("/"):
+                    target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{path.relative_to(out)} -> {href}")
+            elif parts.fragment and target.suffix == ".html":
+                if unquote(parts.fragment) not in (pages.get(target) or Page(target)).ids:
+                    broken.append(f"{path.relative_to(out)} -> {href} (no such anchor)")
+    return broken

@@ -22,7 +22,7 @@ from conftest import REPO, Site
 from generator.i18n import Formats
 from generator.model import read_community
 from generator.view import tag_segment
-from htmlscan import Page
+from htmlscan import Page, broken_links
 
 
 @pytest.fixture(scope="module")
@@ -86,28 +86,7 @@ def test_every_answer_author_is_credited(public, community):
 
 
 def test_internal_links_and_anchors_resolve(public):
-    pages = {path: Page(path) for path in html_files(public)}
-    broken = []
-    for path, page in pages.items():
-        for href in page.links:
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc or href.startswith("mailto:"):
-                continue
-            target_path = unquote(parts.path)
-            if not target_path:
-                target = path
-            else:
-                assert target_path.startswith("/"), f"{path}: relative link {href}"
-                target = public / target_path.lstrip("/")
-                if target_path.endswith("/"):
-                    target = target / "index.html"
-            if not target.exists():
-                broken.append(f"{path.relative_to(public)} -> {href}")
-                continue
-            if parts.fragment and target.suffix == ".html":
-                target_page = pages.get(target) or Page(target)
-                if unquote(parts.fragment) not in target_page.ids:
-                    broken.append(f"{path.relative_to(public)} -> {href} (no such anchor)")
+    broken = broken_links(public)
     assert not broken, "\n".join(broken[:20])
 
 

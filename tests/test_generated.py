@@ -1,0 +1,34 @@
+"""Generated communities (bench/generate.py): clean for `check --strict`, complete when built."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import REPO
+from generator.model import read_community
+from htmlscan import broken_links
+
+
+def test_generated_community_is_clean_and_builds(tmp_path, shequn):
+    source = tmp_path / "generated"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(source), "--questions", "150",
+                    "--seed", "7"], check=True, capture_output=True)
+    run = shequn("check", "--strict", "--source", str(source))
+    assert run.out.splitlines()[-1] == "0 errors, 0 warnings", run.out[-2000:]
+    out = tmp_path / "out"
+    assert shequn("build", "--source", str(source), "--out", str(out), "--quiet").code == 0
+    community, _ = read_community(source)
+    for slug in community.questions:
+        assert (out / "questions" / slug / "index.html").is_file()
+    assert broken_links(out) == []
+
+
+def test_generator_is_deterministic(tmp_path):
+    for name in ("a", "b"):
+        subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(tmp_path / name),
+                        "--questions", "40", "--seed", "3"], check=True, capture_output=True)
+    files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert files_a == files_b
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files_a)

@@ -1,0 +1,41 @@
+"""Interface catalogs: complete for both Chinese scripts, and in step with the templates."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from babel.messages.pofile import read_po
+
+from conftest import REPO
+
+LOCALES = REPO / "themes" / "default" / "locales"
+
+
+def catalog(language: str):
+    with open(LOCALES / language / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        return read_po(handle, locale=language)
+
+
+@pytest.mark.parametrize("language", ["zh_Hant", "zh_Hans"])
+def test_every_string_is_translated_with_its_placeholders(language):
+    for message in catalog(language):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"{language}: untranslated {ids[0]!r}"
+        for text in strings:
+            assert set(re.findall(r"%\(\w+\)[sd]|\{\w+\}", text)) == set(re.findall(r"%\(\w+\)[sd]|\{\w+\}", ids[0]))
+
+
+def test_catalogs_hold_every_string_the_theme_uses(tmp_path):
+    pot = tmp_path / "messages.pot"
+    subprocess.run([sys.executable, "-c", "from babel.messages.frontend import main; main()", "extract", "-F", "babel.cfg", "-k", "N_",
+                    "-k", "_", "-k", "ngettext:1,2", "-o", str(pot), "."], capture_output=True, cwd=REPO, check=True)
+    with open(pot, "rb") as handle:
+        wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
+    have = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog("zh_Hant") if m.id}
+    assert wanted - have == set(), "run the pybabel update command in babel.cfg"
