@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from .diagnostics import Diagnostic, has_errors
+from .index import build_index
 from .model import read_community
 from .render import make_environment, render_feed, render_pages, render_robots, render_sitemap, static_files
 from .view import build_views
@@ -43,6 +44,9 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
         staged.write("robots.txt", render_robots(site))
         for path, file in static_files(source, community.site.theme).items():
             staged.copy(path, file)
+        progress("indexing for search")
+        for path, data in build_index(site).items():
+            staged.write(path, data)
         progress(f"wrote {len(staged.written)} files; swapping them into {out}")
         staged.commit()
         save_cache(cache_file, cache)

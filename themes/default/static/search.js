@@ -1,0 +1,172 @@
+// Search for the archive: Pagefind in the browser, queries folded to one Chinese script with the
+// same table the index was built with (search/fold.json), results shown in their original text.
+// Content is never put into innerHTML: every string from the index becomes a text node.
+
+const form = document.getElementById("search-form");
+const statusLine = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const root = form.dataset.root;
+const MAX_RESULTS = 30;
+
+let foldTable = null;
+async function loadFold() {
+  if (!foldTable) {
+    const response = await fetch(`${root}search/fold.json`);
+    const { from, to } = await response.json();
+    const a = Array.from(from), b = Array.from(to);
+    foldTable = new Map(a.map((ch, i) => [ch, b[i]]));
+  }
+  return foldTable;
+}
+
+function fold(text) {
+  let out = "";
+  for (const ch of text) out += foldTable.get(ch) ?? ch;
+  return out.toLowerCase();
+}
+
+// English words lose common endings; Pagefind matches the rest as a prefix.
+function stem(word) {
+  if (!/^[a-z]+$/.test(word)) return word;
+  for (const suffix of ["ing", "ed", "es", "s"]) {
+    if (word.endsWith(suffix) && word.length - suffix.length >= 4) return word.slice(0, -suffix.length);
+  }
+  return word;
+}
+
+function terms(query) {
+  return fold(query).split(/\s+/).filter(Boolean);
+}
+
+function appendHighlighted(parent, text, words) {
+  // Find every match of a folded term in the folded text (same length, so offsets carry over).
+  const folded = fold(text);
+  const ranges = [];
+  for (const word of words) {
+    let at = folded.indexOf(word);
+    while (at !== -1 && word) {
+      ranges.push([at, at + word.length]);
+      at = folded.indexOf(word, at + word.length);
+    }
+  }
+  ranges.sort((x, y) => x[0] - y[0]);
+  const first = ranges.length ? ranges[0][0] : 0;
+  const start = Math.max(0, first - 60);
+  const end = Math.min(text.length, start + 220);
+  if (start > 0) parent.append("…");
+  let cursor = start;
+  for (const [from, to] of ranges) {
+    if (from < cursor || from >= end) continue;
+    parent.append(text.slice(cursor, from));
+    const mark = document.createElement("mark");
+    mark.textContent = text.slice(from, Math.min(to, end));
+    parent.append(mark);
+    cursor = Math.min(to, end);
+  }
+  parent.append(text.slice(cursor, end));
+  if (end < text.length) parent.append("…");
+}
+
+function readForm() {
+  const data = new FormData(form);
+  return {
+    q: (data.get("q") || "").trim(),
+    kinds: data.getAll("kind"),
+    tag: data.get("tag") || "",
+    from: (data.get("from") || "").trim().toUpperCase(),
+    to: (data.get("to") || "").trim().toUpperCase(),
+    expertise: data.get("expertise") || "",
+    industry: data.get("industry") || "",
+  };
+}
+
+function fillForm(params) {
+  form.elements.q.value = params.get("q") || "";
+  for (const box of form.querySelectorAll('input[name="kind"]')) box.checked = params.getAll("kind").includes(box.value);
+  for (const name of ["tag", "from", "to", "expertise", "industry"]) form.elements[name].value = params.get(name) || "";
+}
+
+function message(template, values) {
+  return Object.entries(values).reduce((text, [key, value]) => text.replace(`{${key}}`, value), template);
+}
+
+let pagefind = null;
+async function run() {
+  const state = readForm();
+  list.replaceChildren();
+  if (!state.q && !state.tag && !state.expertise && !state.industry && !state.kinds.length) {
+    statusLine.textContent = "";
+    return;
+  }
+  statusLine.textContent = form.dataset.loading;
+  await loadFold();
+  pagefind ??= await import(`${root}pagefind/pagefind.js`);
+  await pagefind.options({ baseUrl: root });
+  const filters = {};
+  if (state.kinds.length) filters.kind = { any: state.kinds };
+  if (state.tag) filters.tag = state.tag;
+  if (state.expertise) filters.expertise = state.expertise;
+  if (state.industry) filters.industry = state.industry;
+  const words = terms(state.q);
+  const query = words.length ? words.map(stem).join(" ") : null;
+  const search = await pagefind.search(query, { filters });
+  const shown = [];
+  for (const result of search.results) {
+    if (shown.length >= MAX_RESULTS) break;
+    const data = await result.data();
+    const week = data.meta.week || "";
+    if ((state.from && (!week || week < state.from)) || (state.to && (!week || week > state.to))) continue;
+    shown.push(data);
+  }
+  statusLine.textContent = shown.length
+    ? message(form.dataset.count, { count: shown.length, query: state.q })
+    : message(form.dataset.noResults, { query: state.q });
+  for (const data of shown) list.append(card(data, words));
+}
+
+function card(data, words) {
+  const item = document.createElement("li");
+  item.className = `card result kind-${data.meta.kind}`;
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.lang = data.meta.lang || "";
+  link.textContent = data.meta.title;
+  heading.append(link);
+  const meta = document.createElement("p");
+  meta.className = "meta";
+  const kind = document.createElement("span");
+  kind.className = "badge";
+  kind.textContent = form.dataset[`kind${data.meta.kind[0].toUpperCase()}${data.meta.kind.slice(1)}`] || data.meta.kind;
+  meta.append(kind);
+  if (data.meta.week) meta.append(` · ${data.meta.week}`);
+  const excerpt = document.createElement("p");
+  excerpt.className = "excerpt";
+  excerpt.lang = data.meta.lang || "";
+  appendHighlighted(excerpt, data.meta.text || "", words);
+  item.append(heading, meta, excerpt);
+  if (data.meta.tags) {
+    const tags = document.createElement("ul");
+    tags.className = "tags";
+    for (const tag of data.meta.tags.split("\u241f")) {
+      const li = document.createElement("li");
+      li.textContent = tag;
+      tags.append(li);
+    }
+    item.append(tags);
+  }
+  return item;
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const params = new URLSearchParams(new FormData(form));
+  for (const [key, value] of [...params]) if (!value) params.delete(key);
+  history.replaceState(null, "", `?${params}`);
+  run();
+});
+for (const control of form.querySelectorAll("select, input[type=checkbox]")) {
+  control.addEventListener("change", () => form.requestSubmit());
+}
+fillForm(new URLSearchParams(location.search));
+run();
