@@ -12,7 +12,10 @@ from typing import Callable
 from .diagnostics import Diagnostic, has_errors
 from .index import build_index
 from .model import read_community
-from .render import make_environment, render_feed, render_pages, render_robots, render_sitemap, static_files
+from .render import (
+    make_environment, render_feed, render_json, render_pages, render_robots, render_sitemap,
+    render_talent_csv, static_files,
+)
 from .view import build_views
 from .write import StagedOutput, load_cache, save_cache
 
@@ -42,6 +45,10 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
         staged.write("feed.xml", render_feed(site))
         staged.write("sitemap.xml", render_sitemap(site))
         staged.write("robots.txt", render_robots(site))
+        for handle, resume in site.resumes:
+            staged.write(f"members/{handle}/resume.json", render_json(resume))
+        staged.write("members/talent.json", render_json(list(site.talent)))
+        staged.write("members/talent.csv", render_talent_csv(site.talent))
         for path, file in static_files(source, community.site.theme).items():
             staged.copy(path, file)
         progress("indexing for search")

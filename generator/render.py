@@ -8,6 +8,9 @@ variable fails the build instead of printing nothing.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import multiprocessing
 import os
 from pathlib import Path
@@ -146,3 +149,24 @@ def render_robots(site: Site) -> bytes:
     if site.site.noindex:
         return b"User-agent: *\nDisallow: /\n"
     return f"User-agent: *\nAllow: /\n\nSitemap: {site.site.base_url}sitemap.xml\n".encode("utf-8")
+
+
+# ---------------------------------------------------------------------------- talent exports
+
+TALENT_COLUMNS = ("handle", "nickname", "position", "industry", "expertise", "needs", "roles", "joined",
+                  "answers", "solutions_credited", "awards", "awards_total", "weeks_moderated",
+                  "portfolio", "resume")
+
+
+def render_json(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def render_talent_csv(rows) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs open the Chinese correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(TALENT_COLUMNS)
+    for row in rows:
+        writer.writerow(["; ".join(v) if isinstance(v, list) else v for v in (row[c] for c in TALENT_COLUMNS)])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

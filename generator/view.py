@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 from urllib.parse import quote, urlsplit
 
-from .i18n import Formats, script_of
+from .i18n import Formats, script_of, to_simplified
 from .markdown import Job, cache_key, make_markdown, render_many, render_markdown
 from .model import Community
 from .records import Answer, AnswerRef, Event, Member, Question, Week
@@ -201,6 +202,62 @@ class Site:
     pages: tuple[Page, ...]
     feed: tuple[FeedEntry, ...]
     feed_updated: str
+    resumes: tuple[tuple[str, dict], ...]  # (handle, JSON Resume) per member with a portfolio
+    talent: tuple[dict, ...]  # the directory as data
+
+
+# ---------------------------------------------------------------------------- who did what
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """Each member's record in the archive, by handle, in chronological order."""
+
+    answers: dict[str, list[Answer]]
+    awards: dict[str, list[tuple[Week, Any]]]  # (week, Award)
+    tips: dict[str, list[tuple[Week, Any]]]  # tips received: (week, Tip)
+    curated: dict[str, list[str]]  # question slugs
+    credited: dict[str, list[str]]  # slugs of curated solutions that credit the member
+    moderated: dict[str, list[str]]  # week ids
+    partners: dict[str, set[str]]  # co-authors worked with
+
+    @classmethod
+    def of(cls, community: Community) -> "Activity":
+        answers: dict[str, list[Answer]] = {}
+        partners: dict[str, set[str]] = {}
+        for slug, items in community.answers.items():
+            for answer in items:
+                answers.setdefault(answer.author, []).append(answer)
+                for co in answer.co_authors:
+                    partners.setdefault(answer.author, set()).add(co)
+                    partners.setdefault(co, set()).add(answer.author)
+        awards: dict[str, list] = {}
+        tips: dict[str, list] = {}
+        moderated: dict[str, list[str]] = {}
+        for week in community.weeks.values():
+            for award in week.awards:
+                awards.setdefault(award.answer.handle, []).append((week, award))
+            for tip in week.tips:
+                tips.setdefault(tip.answer.handle, []).append((week, tip))
+            for handle in week.moderators:
+                moderated.setdefault(handle, []).append(week.id)
+        curated: dict[str, list[str]] = {}
+        credited: dict[str, list[str]] = {}
+        for slug, solution in community.solutions.items():
+            curated.setdefault(solution.curator, []).append(slug)
+            for handle in dict.fromkeys(c.member for c in community.credits_of(slug)):
+                credited.setdefault(handle, []).append(slug)
+        return cls(answers, awards, tips, curated, credited, moderated, partners)
+
+
+def _excerpt(markdown_text: str, limit: int = 160) -> str:
+    text = re.sub(r"[#>*_`|\[\]()-]+", " ", markdown_text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def fold_script(text: str) -> str:
+    return to_simplified(text).casefold()
 
 
 # ---------------------------------------------------------------------------- URLs
@@ -234,6 +291,7 @@ class _Builder:
         self.stored = stored  # cache_key -> HTML, from earlier builds
         self.used: dict[bytes, str] = {}  # the cache this build leaves: what it used or rendered
         self.rendered: dict[Job, str] = {}
+        self._activity: Activity | None = None
 
     # -- URLs
     def url(self, path: str) -> str:
@@ -498,6 +556,7 @@ class _Builder:
             "solution": solution_view,
             "answers": answers,
             "credits": self.credits(question),
+            "helpers": self.helpers_for(question),
         }
         lastmod = max([question.posted] + [a.submitted for a in self.c.answers.get(question.slug, ())]
                       + ([solution.published] if solution and solution.published else []))
@@ -543,49 +602,217 @@ class _Builder:
                               lang=script_of(tag, self.lang)))
         return pages
 
-    def member_pages(self) -> list[Page]:
+    # -- the talent directory and portfolios
+    def activity(self) -> "Activity":
+        if self._activity is None:
+            self._activity = Activity.of(self.c)
+        return self._activity
+
+    def shown_members(self) -> list[Member]:
+        """Members with a portfolio in this build, in collation order of their nicknames."""
         shown = [m for m in self.c.members.values() if self.person(m.handle).url]
-        shown.sort(key=lambda m: self.fmt.sort_key(m.nickname))
-        pages = [Page("members/index.html", "members.html", self._("Members"),
-                      {"members": [self.member_card(m) for m in shown]})]
-        answered: dict[str, list[Answer]] = {}
-        for answers in self.c.answers.values():
-            for answer in answers:
-                answered.setdefault(answer.author, []).append(answer)
-        for member in shown:
-            private = member.private if self.audience.shows_private else None
-            contributions = [
-                {"question": self.question_summary(self.c.questions[a.slug]),
-                 "url": f"{self.question_url(a.slug)}#{self.answer_anchor(a.ref)}",
-                 "submitted": self.fmt.date(a.submitted), "submitted_iso": a.submitted.isoformat()}
-                for a in reversed(answered.get(member.handle, []))
-            ]
-            career = [
-                {"year": step.year, "role": step.role,
-                 "org": private.career_orgs[i] if private and i < len(private.career_orgs) else ""}
-                for i, step in enumerate(member.career_path)
-            ]
-            view = {
-                "card": self.member_card(member),
-                "bio": self.markdown(member.bio, "bio"),
-                "bio_lang": script_of(member.bio.text if member.bio else "", self.lang),
-                "career": career,
-                "hobbies": member.hobbies,
-                "contact": private.contact if private else (),
-                "answers": contributions,
-            }
-            pages.append(Page(f"members/{member.handle}/index.html", "member.html", member.nickname, view,
-                              lang=self.person(member.handle).lang))
+        shown.sort(key=lambda m: (self.fmt.sort_key(m.nickname), m.handle))
+        return shown
+
+    def member_pages(self) -> list[Page]:
+        shown = self.shown_members()
+        cards = [self.member_card(m, rank) for rank, m in enumerate(shown)]
+        facets = {
+            "expertise": sorted({e for m in shown for e in m.expertise}, key=self.fmt.sort_key),
+            "industry": sorted({m.industry for m in shown if m.industry}, key=self.fmt.sort_key),
+            "position": sorted({m.position for m in shown if m.position}, key=self.fmt.sort_key),
+            "needs": sorted({n for m in shown for n in m.needs}, key=self.fmt.sort_key),
+            "role": [(role, self._(ROLE_LABELS[role])) for role in ROLE_LABELS
+                     if any(role in m.roles for m in shown)],
+        }
+        pages = [Page("members/index.html", "members.html", self._("Talent directory"),
+                      {"members": cards, "facets": facets})]
+        for member, card in zip(shown, cards):
+            pages.append(Page(f"members/{member.handle}/index.html", "member.html", member.nickname,
+                              self.portfolio(member, card), lang=self.person(member.handle).lang))
         return pages
 
-    def member_card(self, member: Member) -> dict:
+    def member_card(self, member: Member, rank: int = 0) -> dict:
+        act = self.activity()
+        handle = member.handle
+        awards = act.awards.get(handle, ())
         return {
-            "person": self.person(member.handle),
+            "handle": handle,
+            "person": self.person(handle),
             "position": member.position, "industry": member.industry,
             "expertise": member.expertise, "needs": member.needs,
+            "role_keys": member.roles,
             "roles": tuple(self._(ROLE_LABELS[role]) for role in member.roles),
             "joined": self.fmt.date(member.joined),
+            "joined_iso": member.joined.isoformat() if member.joined else "",
+            "answers": len(act.answers.get(handle, ())),
+            "credited": len(act.credited.get(handle, ())),
+            "awards": len(awards),
+            "awards_total": str(sum((a.amount for _, a in awards), Decimal(0))),
+            "moderated": len(act.moderated.get(handle, ())),
+            "name_rank": rank,
         }
+
+    def portfolio(self, member: Member, card: dict) -> dict:
+        act = self.activity()
+        handle = member.handle
+        private = member.private if self.audience.shows_private else None
+        contributions = []
+        for answer in reversed(act.answers.get(handle, ())):
+            question = self.c.questions[answer.slug]
+            ref = answer.ref
+            contributions.append({
+                "question": self.question_summary(question),
+                "url": f"{self.question_url(answer.slug)}#{self.answer_anchor(ref)}",
+                "submitted": self.fmt.date(answer.submitted), "submitted_iso": answer.submitted.isoformat(),
+                "excerpt": _excerpt(answer.body.text if answer.body else ""),
+                "lang": script_of(answer.body.text if answer.body else "", self.lang),
+                "co_authors": self.people_of(answer.co_authors),
+                "awards": tuple(self._("Rank {rank}").format(rank=a.rank) + " · " + self.money(a.amount)
+                                for _, a in act.awards.get(handle, ()) if a.answer == ref),
+            })
+        awards = [{"week": Link(self.week_label(week.id), self.week_url(week.id)), "rank": award.rank,
+                   "amount": self.money(award.amount), "question": self.answer_link(award.answer)}
+                  for week, award in reversed(act.awards.get(handle, ()))]
+        tips = [{"giver": self.person(tip.giver), "question": self.answer_link(tip.answer),
+                 "amount": self.money(tip.amount)} for _, tip in reversed(act.tips.get(handle, ()))]
+        career = [
+            {"year": step.year, "role": step.role,
+             "org": private.career_orgs[i] if private and i < len(private.career_orgs) else ""}
+            for i, step in enumerate(member.career_path)
+        ]
+        partners = sorted(act.partners.get(handle, set()), key=lambda h: self.fmt.sort_key(self.c.members[h].nickname))
+        return {
+            "card": card,
+            "bio": self.markdown(member.bio, "bio"),
+            "bio_lang": script_of(member.bio.text if member.bio else "", self.lang),
+            "career": career,
+            "hobbies": member.hobbies,
+            "contact": private.contact if private else (),
+            "answers": contributions,
+            "awards": awards,
+            "awards_total": self.money(sum((a.amount for _, a in act.awards.get(handle, ())), Decimal(0))),
+            "tips": tips,
+            "tips_total": self.money(sum((t.amount for _, t in act.tips.get(handle, ())), Decimal(0))),
+            "curated": [self.question_summary(self.c.questions[slug]) for slug in act.curated.get(handle, ())],
+            "credited": [self.question_summary(self.c.questions[slug]) for slug in act.credited.get(handle, ())],
+            "moderated": [self.week_summary(self.c.weeks[w]) for w in reversed(act.moderated.get(handle, ()))],
+            "events": [Link(e.title, self.url(f"events/{e.slug}/"), script_of(e.title, self.lang))
+                       for e in self.c.events if handle in e.organizers],
+            "co_authors": self.people_of(partners),
+            "timeline": self.timeline(handle),
+            "resume_url": self.url(f"members/{handle}/resume.json"),
+        }
+
+    def timeline(self, handle: str) -> dict:
+        """Bars of activity per week over the whole archive, as numbers for an inline SVG."""
+        weeks = list(self.c.weeks)
+        act = self.activity()
+        counts = Counter(self.c.questions[a.slug].week for a in act.answers.get(handle, ()))
+        counts.update(self.c.questions[slug].week for slug in act.curated.get(handle, ()))
+        counts.update(act.moderated.get(handle, ()))
+        width, height = 600, 60
+        step = width / max(1, len(weeks))
+        top = max(counts.values(), default=1)
+        bars = [{"x": round(i * step, 2), "width": round(max(step - 1, 1), 2),
+                 "height": round(counts[w] / top * (height - 4), 2), "week": w, "count": counts[w]}
+                for i, w in enumerate(weeks) if counts[w]]
+        return {"width": width, "height": height, "bars": bars, "active_weeks": len(bars),
+                "first": weeks[0] if weeks else "", "last": weeks[-1] if weeks else ""}
+
+    def resume(self, member: Member) -> dict:
+        """JSON Resume (jsonresume.org schema 1.x) from what this audience may see."""
+        act = self.activity()
+        private = member.private if self.audience.shows_private else None
+        portfolio = self.absolute(self.member_url(member.handle))
+        basics = {"name": member.nickname, "url": portfolio,
+                  "profiles": [{"network": self.c.site.title, "username": member.handle, "url": portfolio}]}
+        if member.position:
+            basics["label"] = member.position
+        if member.bio:
+            basics["summary"] = member.bio.text.strip()
+        work = []
+        for i, step in enumerate(member.career_path):
+            entry = {"position": step.role, "startDate": str(step.year)}
+            if private and i < len(private.career_orgs) and private.career_orgs[i]:
+                entry["name"] = private.career_orgs[i]
+            work.append(entry)
+        projects = []
+        for answer in act.answers.get(member.handle, ()):
+            question = self.c.questions[answer.slug]
+            projects.append({
+                "name": question.title,
+                "description": _excerpt(answer.body.text if answer.body else ""),
+                "url": self.absolute(f"{self.question_url(answer.slug)}#{self.answer_anchor(answer.ref)}"),
+                "startDate": answer.submitted.isoformat(),
+                "roles": ["answer author"],
+                "entity": self.c.site.title,
+                "type": "community contribution",
+                "keywords": list(question.tags),
+            })
+        for slug in act.curated.get(member.handle, ()):
+            question, solution = self.c.questions[slug], self.c.solutions[slug]
+            item = {"name": question.title, "url": self.absolute(self.question_url(slug)) + "#solution",
+                    "roles": ["curator"], "entity": self.c.site.title, "type": "curated solution",
+                    "keywords": list(question.tags)}
+            if solution.published:
+                item["startDate"] = solution.published.isoformat()
+            projects.append(item)
+        resume = {
+            "$schema": "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json",
+            "basics": basics,
+            "work": work,
+            "skills": [{"name": e} for e in member.expertise],
+            "interests": [{"name": h} for h in member.hobbies],
+            "projects": projects,
+            "awards": [{"title": f"{self.week_label(week.id)} · " + self._("Rank {rank}").format(rank=award.rank),
+                        "date": week.sunday.isoformat(), "awarder": self.c.site.title,
+                        "summary": self.money(award.amount)}
+                       for week, award in act.awards.get(member.handle, ())],
+            "meta": {"canonical": self.absolute(self.url(f"members/{member.handle}/resume.json"))},
+        }
+        if private:
+            if private.name:
+                basics["name"] = private.name
+            for kind, value in private.contact:
+                if kind == "email":
+                    basics["email"] = value
+                elif kind == "phone":
+                    basics["phone"] = value
+        return resume
+
+    def talent(self) -> list[dict]:
+        """The directory as data, one row per member shown (public fields only, or what the
+        audience may see)."""
+        rows = []
+        for member in self.shown_members():
+            card = self.member_card(member)
+            rows.append({
+                "handle": member.handle, "nickname": member.nickname, "position": member.position,
+                "industry": member.industry, "expertise": list(member.expertise), "needs": list(member.needs),
+                "roles": list(member.roles), "joined": card["joined_iso"],
+                "answers": card["answers"], "solutions_credited": card["credited"], "awards": card["awards"],
+                "awards_total": card["awards_total"], "weeks_moderated": card["moderated"],
+                "portfolio": self.absolute(self.member_url(member.handle)),
+                "resume": self.absolute(self.url(f"members/{member.handle}/resume.json")),
+            })
+        return rows
+
+    def helpers_for(self, question: Question) -> tuple[Person, ...]:
+        """Members whose expertise matches the question's tags and who have not answered yet:
+        whom the duty moderator could invite. Matching ignores script and case."""
+        if self.audience.name == "public":
+            return ()
+        tags = [fold_script(t) for t in question.tags]
+        answered = {a.author for a in self.c.answers.get(question.slug, ())} | {question.asker}
+        found = []
+        for member in self.shown_members():
+            if member.handle in answered:
+                continue
+            skills = [fold_script(e) for e in member.expertise]
+            if any(t in e or e in t for t in tags for e in skills):
+                found.append(self.person(member.handle))
+        return tuple(found[:8])
 
     def event_pages(self) -> list[Page]:
         today = max((e.date for e in self.c.fund), default=dt.date.min)
@@ -675,4 +902,5 @@ def build_views(community: Community, audience_name: str, translate: Callable[[s
                 "answers": sum(map(len, community.answers.values()))},
         fund_balance=builder.money(balance), feed_url=builder.url("feed.xml"),
     )
-    return Site(site, tuple(pages), feed, updated), builder.used
+    resumes = tuple((m.handle, builder.resume(m)) for m in builder.shown_members())
+    return Site(site, tuple(pages), feed, updated, resumes, tuple(builder.talent())), builder.used
