@@ -49,6 +49,8 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
             staged.write(f"members/{handle}/resume.json", render_json(resume))
         staged.write("members/talent.json", render_json(list(site.talent)))
         staged.write("members/talent.csv", render_talent_csv(site.talent))
+        staged.write("fund/ledger.json", render_json(site.ledger))
+        staged.write("moderators/kpi.json", render_json(list(site.kpis)))
         for path, file in static_files(source, community.site.theme).items():
             staged.copy(path, file)
         progress("indexing for search")

@@ -7,6 +7,7 @@ once, from the site's fund rules, the ledger and the weeks.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -18,8 +19,8 @@ from urllib.parse import unquote
 
 from .diagnostics import Diagnostic, Loc, error, warning
 from .records import (
-    About, Answer, AnswerRef, Book, Credit, Event, FundEntry, Markdown, Member, Question, Site,
-    Solution, Week,
+    INCOME_KINDS, About, Answer, AnswerRef, Book, Credit, Event, FundEntry, Markdown, Member, Question,
+    Site, Solution, Week,
 )
 from .load import load_source
 from .validate import Records, validate
@@ -179,6 +180,7 @@ def assemble(records: Records, member_files: frozenset[str] = frozenset()) -> tu
 
     community_answers = _frozen(answers_by_slug)
     _check_awards_and_tips(weeks, questions, community_answers, diags)
+    _check_incentives(members, weeks, fund, diags)
     pools = _pools(site, weeks, fund, diags) if site is not None else {}
 
     if records.book is not None:
@@ -241,6 +243,27 @@ def _check_awards_and_tips(weeks: Mapping[str, Week], questions: Mapping[str, Qu
                 diags.append(warning(tip.at.get("from", tip.loc), f"'{tip.giver}' tips their own answer"))
 
 
+def _check_incentives(members: Mapping[str, Member], weeks: Mapping[str, Week],
+                      fund: tuple[FundEntry, ...], diags: list[Diagnostic]) -> None:
+    """What is allowed but usually a mistake in how the community pays people."""
+    moderators = {h for w in weeks.values() for h in w.moderators}
+    winners = {a.answer.handle for w in weeks.values() for a in w.awards}
+    for entry in fund:
+        if entry.kind == "stipend" and entry.member and entry.member in members and entry.member not in moderators:
+            diags.append(warning(entry.at.get("member", entry.loc),
+                                 f"stipend to '{entry.member}', who moderated no week of the archive"))
+    for week in weeks.values():
+        for award in week.awards:
+            if award.answer.handle in week.moderators:
+                diags.append(warning(award.at.get("answer", award.loc),
+                                     f"award to '{award.answer.handle}', the week's own duty moderator"))
+    for member in members.values():
+        if member.entry == "challenge" and member.handle not in winners:
+            diags.append(warning(member.at.get("entry", member.loc),
+                                 f"'{member.handle}' entered through a challenge but won no award in the "
+                                 "archive (fine if the winning week predates it)"))
+
+
 def _pools(site: Site, weeks: Mapping[str, Week], fund: tuple[FundEntry, ...],
            diags: list[Diagnostic]) -> dict[str, Decimal]:
     """The award pool of each week, and the checks that need the running fund balance.
@@ -249,13 +272,12 @@ def _pools(site: Site, weeks: Mapping[str, Week], fund: tuple[FundEntry, ...],
     a week's default pool is the balance on its Sunday (ledger entries up to that day, less
     the awards of earlier weeks) divided by the weeks left, rounded down to the cent."""
     pools: dict[str, Decimal] = {}
+    _check_ledger(fund, weeks.values(), diags)
     if not weeks:
-        _check_ledger(fund, [], diags)
         return pools
     first = next(iter(weeks.values())).monday
     balance = Decimal(0)
     pending = list(fund)
-    payouts: list[tuple[Week, Decimal]] = []
     for week in weeks.values():
         while pending and pending[0].date <= week.sunday:
             balance += pending.pop(0).signed
@@ -271,21 +293,50 @@ def _pools(site: Site, weeks: Mapping[str, Week], fund: tuple[FundEntry, ...],
             diags.append(error(week.at.get("awards", week.loc),
                                f"awards total {paid:.2f}, more than {source} of {pool:.2f}"))
         balance -= paid
-        payouts.append((week, paid))
-    _check_ledger(fund, payouts, diags)
     return pools
 
 
-def _check_ledger(fund: tuple[FundEntry, ...], payouts: list[tuple[Week, Decimal]],
-                  diags: list[Diagnostic]) -> None:
-    """Report the first day the fund's balance goes below zero."""
-    moves: list[tuple] = [(e.date, 0, e.signed, e.at.get("amount", e.loc)) for e in fund]
-    moves += [(w.sunday, 1, -paid, w.at.get("awards", w.loc)) for w, paid in payouts if paid]
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    """One movement of the fund: a ledger entry, or the awards a week paid (kind `award`)."""
+
+    date: dt.date
+    kind: str
+    amount: Decimal  # positive; `income` says which way it went
+    income: bool
+    balance: Decimal  # after this line
+    member: str | None = None
+    note: str = ""
+    week: str | None = None
+    loc: Loc = Loc("")
+
+
+def ledger_lines(fund: Iterable[FundEntry], weeks: Iterable[Week]) -> list[LedgerLine]:
+    """Ledger entries and weekly award payouts (dated the week's Sunday), in date order (entries
+    before awards on the same day), with the running balance."""
+    moves: list[tuple] = [(e.date, 0, i, e) for i, e in enumerate(fund)]
+    moves += [(w.sunday, 1, i, w) for i, w in enumerate(weeks) if w.awards]
     balance = Decimal(0)
-    for day, _, amount, loc in sorted(moves, key=lambda m: (m[0], m[1])):
-        balance += amount
-        if balance < 0:
-            diags.append(error(loc, f"the fund's balance falls to {balance:.2f} on {day}"))
+    lines = []
+    for day, _, _, item in sorted(moves, key=lambda m: m[:3]):
+        if isinstance(item, Week):
+            paid = sum((a.amount for a in item.awards), Decimal(0))
+            balance -= paid
+            lines.append(LedgerLine(day, "award", paid, False, balance, week=item.id,
+                                    loc=item.at.get("awards", item.loc)))
+        else:
+            income = item.kind in INCOME_KINDS
+            balance += item.amount if income else -item.amount
+            lines.append(LedgerLine(day, item.kind, item.amount, income, balance, item.member, item.note,
+                                    loc=item.at.get("amount", item.loc)))
+    return lines
+
+
+def _check_ledger(fund: tuple[FundEntry, ...], weeks: Iterable[Week], diags: list[Diagnostic]) -> None:
+    """Report the first day the fund's balance goes below zero."""
+    for line in ledger_lines(fund, weeks):
+        if line.balance < 0:
+            diags.append(error(line.loc, f"the fund's balance falls to {line.balance:.2f} on {line.date}"))
             return
 
 

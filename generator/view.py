@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import statistics
 from collections import Counter
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from decimal import Decimal
 from typing import Any, Callable, Mapping
 from urllib.parse import quote, urlsplit
 
+from . import operations as ops
 from .i18n import Formats, script_of, to_simplified
 from .markdown import Job, cache_key, make_markdown, render_many, render_markdown
 from .model import Community
@@ -35,6 +37,11 @@ ROLE_LABELS = {
     "contributor": N_("contributor"), "supervisor": N_("supervisor"), "guest": N_("guest"),
 }
 AUDIENCE_LABELS = {"public": N_("public"), "members": N_("members"), "owner": N_("owner")}
+FUND_KIND_LABELS = {
+    "entry_fee": N_("entry fee"), "operations_fee": N_("operations fee"), "donation": N_("donation"),
+    "stipend": N_("moderator stipend"), "event": N_("event"), "refund": N_("refund"), "other": N_("other"),
+    "award": N_("awards"),
+}
 LATEST = 10  # solutions on the home page
 FEED_ENTRIES = 30
 
@@ -204,6 +211,8 @@ class Site:
     feed_updated: str
     resumes: tuple[tuple[str, dict], ...]  # (handle, JSON Resume) per member with a portfolio
     talent: tuple[dict, ...]  # the directory as data
+    ledger: dict = field(hash=False)  # the fund as this audience may see it
+    kpis: tuple[dict, ...] = ()  # each week's moderation figures
 
 
 # ---------------------------------------------------------------------------- who did what
@@ -292,6 +301,7 @@ class _Builder:
         self.used: dict[bytes, str] = {}  # the cache this build leaves: what it used or rendered
         self.rendered: dict[Job, str] = {}
         self._activity: Activity | None = None
+        self._kpis: dict | None = None
 
     # -- URLs
     def url(self, path: str) -> str:
@@ -462,9 +472,201 @@ class _Builder:
             pages.append(Page("about/index.html", "about.html", about.title,
                               {"title": about.title, "html": self.markdown(about.body),
                                "lang": script_of(about.body.text if about.body else about.title, self.lang)}))
+        pages += self.operations_pages()
         pages.append(self.search_page())
         pages.append(Page("404.html", "404.html", self._("Page not found"), {}, in_sitemap=False))
         return pages
+
+    # -- operations: fund, moderators, leaderboard, challenges, interests
+    def operations_pages(self) -> list[Page]:
+        return [self.fund_page(), self.moderators_page(), self.leaderboard_page(), self.challenges_page(),
+                self.interests_page()]
+
+    def fund_detail(self) -> bool:
+        return self.audience.name != "public" or self.c.site.fund.public_detail
+
+    def fund_data(self) -> dict:
+        """The ledger as this audience may see it, as data (also published as ledger.json)."""
+        lines = ops.ledger(self.c)
+        detail = self.fund_detail()
+        entries = []
+        for line in lines:
+            entry = {"date": line.date.isoformat(), "kind": line.kind, "amount": str(line.amount),
+                     "direction": "in" if line.income else "out", "balance": str(line.balance)}
+            if line.week:
+                entry["week"] = line.week
+            if detail:
+                if line.member:
+                    person = self.person(line.member)
+                    entry["member"] = person.name
+                if line.note:
+                    entry["note"] = line.note
+            entries.append(entry)
+        if not detail:  # totals per day only: who paid what stays in the members' build
+            by_day: dict[str, dict] = {}
+            for line in lines:
+                day = by_day.setdefault(line.date.isoformat(), {"date": line.date.isoformat(), "in": Decimal(0),
+                                                                "out": Decimal(0), "balance": line.balance})
+                day["in" if line.income else "out"] += line.amount
+                day["balance"] = line.balance
+            entries = [{**d, "in": str(d["in"]), "out": str(d["out"]), "balance": str(d["balance"])}
+                       for d in by_day.values()]
+        return {
+            "currency": self.c.site.currency,
+            "detail": detail,
+            "entries": entries,
+            "totals": {kind: str(amount) for kind, amount in ops.totals_by_kind(lines).items()},
+            "balance": str(lines[-1].balance if lines else Decimal(0)),
+            "pools": {week: str(pool) for week, pool in self.c.pools.items()},
+        }
+
+    def fund_page(self) -> Page:
+        lines = ops.ledger(self.c)
+        detail = self.fund_detail()
+        kind = lambda k: self._(FUND_KIND_LABELS[k])
+        rows = []
+        for line in lines:
+            who = self.person(line.member) if (detail and line.member) else None
+            rows.append({
+                "date": self.fmt.date(line.date, "medium"), "date_iso": line.date.isoformat(), "kind": kind(line.kind),
+                "who": who, "week": Link(self.week_label(line.week), self.week_url(line.week)) if line.week else None,
+                "note": line.note if detail else "", "income": self.money(line.amount) if line.income else "",
+                "out": "" if line.income else self.money(line.amount), "balance": self.money(line.balance),
+            })
+        if not detail:
+            days: dict[str, dict] = {}
+            for line in lines:
+                day = days.setdefault(line.date.isoformat(), {"date": line.date, "in": Decimal(0), "out": Decimal(0)})
+                day["in" if line.income else "out"] += line.amount
+                day["balance"] = line.balance
+            rows = [{"date": self.fmt.date(d["date"], "medium"), "date_iso": iso, "kind": "", "who": None,
+                     "week": None, "note": "", "income": self.money(d["in"]) if d["in"] else "",
+                     "out": self.money(d["out"]) if d["out"] else "", "balance": self.money(d["balance"])}
+                     for iso, d in days.items()]
+        totals = ops.totals_by_kind(lines)
+        income_kinds = [k for k in ("entry_fee", "operations_fee", "donation") if k in totals]
+        out_kinds = [k for k in ("stipend", "event", "refund", "other", "award") if k in totals]
+        weeks = list(self.c.weeks.values())
+        latest = weeks[-1] if weeks else None
+        rules = self.c.site.fund
+        view = {
+            "detail": detail,
+            "rows": rows,
+            "income_totals": [(kind(k), self.money(totals[k])) for k in income_kinds],
+            "out_totals": [(kind(k), self.money(totals[k])) for k in out_kinds],
+            "income_total": self.money(sum((totals[k] for k in income_kinds), Decimal(0))),
+            "out_total": self.money(sum((totals[k] for k in out_kinds), Decimal(0))),
+            "balance": self.money(lines[-1].balance if lines else Decimal(0)),
+            "months": [{"month": m, "income": self.money(i), "out": self.money(o), "balance": self.money(b)}
+                       for m, i, o, b in ops.totals_by_month(lines)],
+            "rules": {"entry_fee": self.money(rules.entry_fee), "operations_fee": self.money(rules.operations_fee),
+                      "weeks": rules.weeks},
+            "latest_pool": self.money(self.c.pools[latest.id]) if latest else "",
+            "latest_week": Link(self.week_label(latest.id), self.week_url(latest.id)) if latest else None,
+            "chart": self.fund_chart(lines),
+        }
+        return Page("fund/index.html", "fund.html", self._("Fund"), view)
+
+    def fund_chart(self, lines) -> dict:
+        """The balance after each day and the awards paid per week, scaled into a 600x200 box."""
+        if not lines:
+            return {}
+        width, height, pad = 600, 200, 4
+        first, last = lines[0].date, lines[-1].date
+        span = max(1, (last - first).days)
+        top = max(max(l.balance for l in lines), Decimal(1))
+        bottom = min(Decimal(0), min(l.balance for l in lines))
+        scale = (height - 2 * pad) / float(top - bottom)
+        x = lambda day: round(pad + (day - first).days / span * (width - 2 * pad), 1)
+        y = lambda value: round(height - pad - float(value - bottom) * scale, 1)
+        points = " ".join(f"{x(l.date)},{y(l.balance)}" for l in lines)
+        awards = [l for l in lines if l.kind == "award"]
+        # Awards are a few percent of the balance: they get their own scale, up to a third of the box.
+        most = max((l.amount for l in awards), default=Decimal(1))
+        bar = max(1.0, (width - 2 * pad) / max(1, span / 7) - 1)
+        bars = [{"x": round(x(l.date) - bar / 2, 1), "width": round(bar, 1),
+                 "height": round(float(l.amount / most) * (height - 2 * pad) / 3, 1),
+                 "label": f"{self.week_label(l.week)}: {self.money(l.amount)}"} for l in awards]
+        return {"width": width, "height": height, "points": points, "bars": bars, "zero": y(0),
+                "top": self.money(top), "first": self.fmt.date(first, "medium"), "last": self.fmt.date(last, "medium")}
+
+    def kpi_view(self, kpi: "ops.WeekKpi") -> dict:
+        return {
+            "week": Link(self.week_label(kpi.week), self.week_url(kpi.week)), "week_id": kpi.week,
+            "moderators": self.people_of(kpi.moderators), "questions": kpi.questions, "answerers": kpi.answerers,
+            "curated": kpi.curated,
+            "days": self.fmt.number(Decimal(str(kpi.days_to_publish))) if kpi.days_to_publish is not None else "",
+            "rating": self.fmt.number(kpi.rating) if kpi.rating is not None else "",
+        }
+
+    def moderators_page(self) -> Page:
+        kpis = ops.kpis(self.c)
+        per: dict[str, list] = {}
+        for kpi in kpis.values():
+            for handle in kpi.moderators:
+                per.setdefault(handle, []).append(kpi)
+        summary = []
+        for handle, rows in sorted(per.items(), key=lambda item: (-len(item[1]), item[0])):
+            ratings = [k.rating for k in rows if k.rating is not None]
+            delays = [k.days_to_publish for k in rows if k.days_to_publish is not None]
+            summary.append({
+                "person": self.person(handle), "weeks": len(rows),
+                "answerers": self.fmt.number(round(Decimal(sum(k.answerers for k in rows)) / len(rows), 1)),
+                "curated": sum(k.curated for k in rows), "questions": sum(k.questions for k in rows),
+                "days": self.fmt.number(Decimal(str(statistics.median(delays)))) if delays else "",
+                "rating": self.fmt.number(round(sum(ratings) / len(ratings), 2)) if ratings else "",
+            })
+        view = {
+            "weeks": [self.kpi_view(k) for k in reversed(list(kpis.values()))],
+            "upcoming": [{"week": week, "label": self.week_label(week), "person": self.person(handle)}
+                         for week, handle in ops.upcoming_duty(self.c)],
+            "summary": summary,
+        }
+        return Page("moderators/index.html", "moderators.html", self._("Moderators"), view)
+
+    def kpi_data(self) -> list[dict]:
+        return [{"week": k.week, "moderators": [self.person(h).name for h in k.moderators],
+                 "questions": k.questions, "answerers": k.answerers, "curated": k.curated,
+                 "days_to_publish": k.days_to_publish, "rating": str(k.rating) if k.rating is not None else None}
+                for k in ops.kpis(self.c).values()]
+
+    def standings(self, year: int | None) -> list[dict]:
+        return [{"rank": i + 1, "person": self.person(s.handle), "awards_total": self.money(s.awards_total),
+                 "awards": s.awards, "best": s.best_answers, "tips_total": self.money(s.tips_total), "tips": s.tips}
+                for i, s in enumerate(ops.leaderboard(self.c, year))]
+
+    def leaderboard_page(self) -> Page:
+        years = sorted({int(w[:4]) for w in self.c.weeks}, reverse=True)
+        view = {"overall": self.standings(None), "years": [(year, self.standings(year)) for year in years]}
+        return Page("leaderboard/index.html", "leaderboard.html", self._("Leaderboard"), view)
+
+    def challenges_page(self) -> Page:
+        act = self.activity()
+        guests = [m for m in self.shown_members() if "guest" in m.roles]
+        winners = [m for m in self.c.members.values() if m.entry == "challenge"]
+        open_questions = [self.question_summary(q) for q in reversed(list(self.c.questions.values()))
+                          if q.slug not in self.c.solutions]
+        view = {
+            "guests": [{"person": self.person(m.handle),
+                        "answers": [self.answer_link(a.ref) for a in act.answers.get(m.handle, ())]} for m in guests],
+            "winners": [{"person": self.person(m.handle), "joined": self.fmt.date(m.joined),
+                         "awards": [{"week": Link(self.week_label(w.id), self.week_url(w.id)), "rank": a.rank,
+                                     "amount": self.money(a.amount), "question": self.answer_link(a.answer)}
+                                    for w, a in act.awards.get(m.handle, ())]}
+                        for m in winners if self.person(m.handle).url],
+            "open": open_questions,
+            "entry_fee": self.money(self.c.site.fund.entry_fee),
+        }
+        return Page("challenges/index.html", "challenges.html", self._("Entry challenges"), view)
+
+    def interests_page(self) -> Page:
+        groups: dict[str, list[Person]] = {}
+        for member in self.shown_members():
+            for hobby in member.hobbies:
+                groups.setdefault(hobby, []).append(self.person(member.handle))
+        ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), self.fmt.sort_key(item[0])))
+        return Page("interests/index.html", "interests.html", self._("Interests"),
+                    {"groups": [{"hobby": h, "lang": script_of(h, self.lang), "people": p} for h, p in ordered]})
 
     def search_page(self) -> Page:
         shown = [m for m in self.c.members.values() if self.person(m.handle).url]
@@ -608,6 +810,11 @@ class _Builder:
             self._activity = Activity.of(self.c)
         return self._activity
 
+    def kpis(self) -> dict:
+        if self._kpis is None:
+            self._kpis = ops.kpis(self.c)
+        return self._kpis
+
     def shown_members(self) -> list[Member]:
         """Members with a portfolio in this build, in collation order of their nicknames."""
         shown = [m for m in self.c.members.values() if self.person(m.handle).url]
@@ -696,7 +903,8 @@ class _Builder:
             "tips_total": self.money(sum((t.amount for _, t in act.tips.get(handle, ())), Decimal(0))),
             "curated": [self.question_summary(self.c.questions[slug]) for slug in act.curated.get(handle, ())],
             "credited": [self.question_summary(self.c.questions[slug]) for slug in act.credited.get(handle, ())],
-            "moderated": [self.week_summary(self.c.weeks[w]) for w in reversed(act.moderated.get(handle, ()))],
+            "moderated": [self.kpi_view(self.kpis()[w]) | {"theme": self.c.weeks[w].theme}
+                          for w in reversed(act.moderated.get(handle, ()))],
             "events": [Link(e.title, self.url(f"events/{e.slug}/"), script_of(e.title, self.lang))
                        for e in self.c.events if handle in e.organizers],
             "co_authors": self.people_of(partners),
@@ -886,11 +1094,12 @@ def build_views(community: Community, audience_name: str, translate: Callable[[s
     _ = translate
     nav = [Link(_("Home"), builder.url("")), Link(_("Weeks"), builder.url("weeks/")),
            Link(_("Tags"), builder.url("tags/")), Link(_("Members"), builder.url("members/")),
-           Link(_("Events"), builder.url("events/"))]
+           Link(_("Events"), builder.url("events/")), Link(_("Fund"), builder.url("fund/")),
+           Link(_("Moderators"), builder.url("moderators/")), Link(_("Challenges"), builder.url("challenges/"))]
     if community.about:
         nav.append(Link(_("About"), builder.url("about/")))
-    balance = sum((e.signed for e in community.fund), Decimal(0))
-    balance -= sum((a.amount for w in community.weeks.values() for a in w.awards), Decimal(0))
+    lines = ops.ledger(community)
+    balance = lines[-1].balance if lines else Decimal(0)
     pages = builder.pages()
     feed, updated = builder.feed()
     site = SiteView(
@@ -903,4 +1112,5 @@ def build_views(community: Community, audience_name: str, translate: Callable[[s
         fund_balance=builder.money(balance), feed_url=builder.url("feed.xml"),
     )
     resumes = tuple((m.handle, builder.resume(m)) for m in builder.shown_members())
-    return Site(site, tuple(pages), feed, updated, resumes, tuple(builder.talent())), builder.used
+    return Site(site, tuple(pages), feed, updated, resumes, tuple(builder.talent()), builder.fund_data(),
+                tuple(builder.kpi_data())), builder.used

@@ -91,7 +91,10 @@ function message(template, values) {
 }
 
 let pagefind = null;
+let latestRun = 0;  // a run that a newer one has overtaken stops writing to the page
+
 async function run() {
+  const runId = ++latestRun;
   const state = readForm();
   list.replaceChildren();
   if (!state.q && !state.tag && !state.expertise && !state.industry && !state.kinds.length) {
@@ -110,18 +113,22 @@ async function run() {
   const words = terms(state.q);
   const query = words.length ? words.map(stem).join(" ") : null;
   const search = await pagefind.search(query, { filters });
+  if (runId !== latestRun) return;
   const shown = [];
   for (const result of search.results) {
     if (shown.length >= MAX_RESULTS) break;
     const data = await result.data();
+    if (runId !== latestRun) return;
     const week = data.meta.week || "";
     if ((state.from && (!week || week < state.from)) || (state.to && (!week || week > state.to))) continue;
     shown.push(data);
   }
+  list.replaceChildren();
   statusLine.textContent = shown.length
     ? message(form.dataset.count, { count: shown.length, query: state.q })
     : message(form.dataset.noResults, { query: state.q });
-  for (const data of shown) list.append(card(data, words));
+  const marks = words.map(stem);  // "onboards" marks the "onboard" of "onboarding"
+  for (const data of shown) list.append(card(data, marks));
 }
 
 function card(data, words) {
