@@ -78,7 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="scaffold a site, member, week, question, answer or solution")
     _common(new)
     new.add_argument("what", choices=("site", "member", "week", "question", "answer", "solution"))
-    new.add_argument("names", nargs="*")
+    new.add_argument("names", nargs="*", metavar="NAME",
+                     help="site: DIR [FOUNDER]; member: HANDLE; week: [YYYY-Www]; question: SLUG; "
+                          "answer: SLUG HANDLE; solution: SLUG")
+    new.add_argument("--week", metavar="YYYY-Www", help="the week of a new question (default: the latest)")
 
     book = commands.add_parser("book", help="compile the credited book (HTML, EPUB, PDF)")
     _common(book, format_flag="--diagnostics")
@@ -124,12 +127,40 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import run
+
+    return run(args.what, args.names, args.source, week=args.week)
+
+
+def cmd_book(args: argparse.Namespace) -> int:
+    from .build import write_book
+
+    formats = tuple(f.strip() for f in args.book_formats.split(",") if f.strip())
+    unknown = [f for f in formats if f not in ("html", "epub", "pdf")]
+    if unknown or not formats:
+        print(f"shequn book: --format takes html, epub, pdf (got {args.book_formats!r})", file=sys.stderr)
+        return EXIT_USAGE
+    progress = Progress(not args.quiet and sys.stderr.isatty())
+    out = args.out or args.source / "build" / args.audience
+    result = write_book(args.source, args.audience, out, formats, strict=args.strict, progress=progress)
+    shown = ordered(escalate(result.diagnostics) if args.strict else result.diagnostics)
+    if shown or result.out is None:
+        sys.stdout.write(FORMATS[args.format](shown))
+    if result.out is None:
+        print("no book was written: fix the errors above first (and give the community a content/book.yaml)",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"wrote {result.files} book files into {result.out}", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_pending(args: argparse.Namespace) -> int:
     print(f"shequn {args.command}: not available in this version yet", file=sys.stderr)
     return EXIT_USAGE
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build}
+COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "book": cmd_book}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -204,8 +204,13 @@ def assemble(records: Records, member_files: frozenset[str] = frozenset()) -> tu
     )
     if community.book is not None:
         for index, chapter in enumerate(community.book.chapters):
-            if not community.chapter_questions(index):
+            selected = community.chapter_questions(index)
+            if not selected:
                 diags.append(error(chapter.loc, f"chapter '{chapter.title}' selects no question"))
+            for question in selected:
+                if question.slug not in community.solutions:
+                    diags.append(warning(chapter.loc, f"chapter '{chapter.title}': question '{question.slug}' has "
+                                                      "no curated solution yet, so the book leaves it out"))
     diags += check_links(community)
     return community, diags
 

@@ -213,6 +213,7 @@ class Site:
     talent: tuple[dict, ...]  # the directory as data
     ledger: dict = field(hash=False)  # the fund as this audience may see it
     kpis: tuple[dict, ...] = ()  # each week's moderation figures
+    book: dict | None = field(default=None, hash=False)  # the credited book, when book.yaml exists
 
 
 # ---------------------------------------------------------------------------- who did what
@@ -295,6 +296,8 @@ class _Builder:
         self.lang = site.language
         self.root = urlsplit(site.base_url).path or "/"
         self.md = make_markdown(self.resolve)
+        # The book leaves the site (EPUB, PDF): its links are absolute.
+        self.md_absolute = make_markdown(lambda scheme, rest: self._absolute_or_none(self.resolve(scheme, rest)))
         self.people: dict[str, Person] = {}
         self._anchor_cache: dict[AnswerRef, str] = {}
         self.stored = stored  # cache_key -> HTML, from earlier builds
@@ -382,6 +385,12 @@ class _Builder:
         if job not in self.rendered:
             self.rendered[job] = render_markdown(self.md, *job)
         return self.rendered[job]
+
+    def _absolute_or_none(self, url: str | None) -> str | None:
+        return self.absolute(url) if url else None
+
+    def book_markdown(self, body, scope: str, heading_shift: int) -> str:
+        return render_markdown(self.md_absolute, body.text, scope, heading_shift) if body else ""
 
     def markdown_jobs(self) -> list[Job]:
         """Every body the pages show, as `markdown()` will ask for it."""
@@ -473,8 +482,101 @@ class _Builder:
                               {"title": about.title, "html": self.markdown(about.body),
                                "lang": script_of(about.body.text if about.body else about.title, self.lang)}))
         pages += self.operations_pages()
+        pages += self.book_pages()
         pages.append(self.search_page())
         pages.append(Page("404.html", "404.html", self._("Page not found"), {}, in_sitemap=False))
+        return pages
+
+    # -- the credited book
+    def book(self) -> dict | None:
+        """The book as this audience may see it: chapters of curated solutions, each section and
+        chapter naming its creators, an index of contributors and each creator's share."""
+        book = self.c.book
+        if book is None:
+            return None
+        chapters, index = [], {}
+        number = 0
+        for position, chapter in enumerate(book.chapters):
+            selected = [q for q in self.c.chapter_questions(position) if q.slug in self.c.solutions]
+            if not selected:
+                continue
+            number += 1
+            sections, weights = [], Counter()
+            for q in selected:
+                solution = self.c.solutions[q.slug]
+                answers = self.c.answers.get(q.slug, ())
+                section_id = f"s-{q.slug}"
+                authors = tuple(dict.fromkeys(a.author for a in answers))
+                co_authors = tuple(dict.fromkeys(h for a in answers for h in a.co_authors if h not in authors))
+                # Shares: characters written, the question to its asker, each answer split among
+                # its authors, the solution to its curator.
+                weights[q.asker] += len(q.body.text) if q.body else 0
+                for answer in answers:
+                    team = (answer.author, *answer.co_authors)
+                    for handle in team:
+                        weights[handle] += len(answer.body.text if answer.body else "") / len(team)
+                weights[solution.curator] += len(solution.body.text) if solution.body else 0
+                contributors = [solution.curator, *authors, *co_authors]
+                for handle in dict.fromkeys(contributors):
+                    index.setdefault(handle, []).append((section_id, q.title))
+                sections.append({
+                    "id": section_id, "title": q.title, "lang": script_of(q.title, self.lang),
+                    "week": self.week_label(q.week), "asker": self.person(q.asker),
+                    "question_html": self.book_markdown(q.body, f"b-{q.slug}-q", heading_shift=2),
+                    "solution_html": self.book_markdown(solution.body, f"b-{q.slug}-s", heading_shift=2),
+                    "body_lang": script_of(solution.body.text if solution.body else q.title, self.lang),
+                    "curator": self.person(solution.curator), "authors": self.people_of(authors),
+                    "co_authors": self.people_of(co_authors), "url": self.absolute(self.question_url(q.slug)),
+                })
+            total = sum(weights.values()) or 1
+            shares: dict[str, float] = {}
+            for handle, weight in weights.items():
+                name = self.person(handle).name
+                shares[name] = shares.get(name, 0) + weight / total
+            contributors = tuple(dict.fromkeys(self.person(h) for h in weights))
+            chapters.append({
+                "number": number, "id": f"chapter-{number}", "title": chapter.title,
+                "lang": script_of(chapter.title, self.lang),
+                "intro": self.book_markdown(chapter.intro, f"b-intro-{number}", heading_shift=1),
+                "contributors": tuple(sorted(contributors, key=lambda p: self.fmt.sort_key(p.name))),
+                "sections": sections,
+                "shares": [{"name": name, "percent": self.fmt.number(round(Decimal(share * 100), 1))}
+                           for name, share in sorted(shares.items(), key=lambda item: (-item[1], item[0]))],
+            })
+        people = sorted(index.items(), key=lambda item: self.fmt.sort_key(self.person(item[0]).name))
+        merged: dict[str, dict] = {}
+        for handle, sections in people:
+            person = self.person(handle)
+            entry = merged.setdefault(person.name, {"person": person, "sections": []})
+            entry["sections"] += [{"id": sid, "title": title} for sid, title in sections]
+        dates = [s.published for s in self.c.solutions.values() if s.published]
+        return {
+            "title": book.title, "subtitle": book.subtitle, "license": book.license,
+            "editors": self.people_of(book.editors), "community": self.c.site.title,
+            "date": self.fmt.date(max(dates)) if dates else "", "date_iso": max(dates).isoformat() if dates else "",
+            "lang": self.lang, "chapters": chapters, "index": list(merged.values()),
+            "url": self.c.site.base_url,
+        }
+
+    def book_pages(self) -> list[Page]:
+        book = self.book()
+        if book is None:
+            return []
+        formats = self.c.site.book_formats
+        downloads = [Link(label, self.url(f"book/book.{ext}")) for ext, label in (("epub", "EPUB"), ("pdf", "PDF"))
+                     if ext in formats]
+        chapters = book["chapters"]
+        where = {s["id"]: c["id"] for c in chapters for s in c["sections"]}
+        pages = [Page("book/index.html", "book.html", book["title"], {"book": book, "downloads": downloads})]
+        for i, chapter in enumerate(chapters):
+            link = lambda c: Link(c["title"], self.url(f"book/{c['id']}/"))
+            pages.append(Page(f"book/{chapter['id']}/index.html", "book-chapter.html", chapter["title"], {
+                "chapter": chapter, "book_title": book["title"],
+                "previous": link(chapters[i - 1]) if i else None,
+                "next": link(chapters[i + 1]) if i + 1 < len(chapters) else None,
+            }, lang=chapter["lang"]))
+        pages.append(Page("book/contributors/index.html", "book-contributors.html", self._("Index of contributors"),
+                          {"index": book["index"], "book_title": book["title"], "section_chapter": where}))
         return pages
 
     # -- operations: fund, moderators, leaderboard, challenges, interests
@@ -1113,4 +1215,4 @@ def build_views(community: Community, audience_name: str, translate: Callable[[s
     )
     resumes = tuple((m.handle, builder.resume(m)) for m in builder.shown_members())
     return Site(site, tuple(pages), feed, updated, resumes, tuple(builder.talent()), builder.fund_data(),
-                tuple(builder.kpi_data())), builder.used
+                tuple(builder.kpi_data()), builder.book()), builder.used
