@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .diagnostics import Diagnostic, has_errors
 from .book import book_files, print_html
@@ -18,7 +18,8 @@ from .render import (
     render_talent_csv, static_files,
 )
 from .view import build_views
-from .write import StagedOutput, load_cache, save_cache
+from .load import FileCache
+from .write import LiveOutput, StagedOutput, load_cache, save_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,9 +29,45 @@ class BuildResult:
     files: int = 0
 
 
+def theme_stamp(source: Path, theme: str) -> tuple:
+    """Changes whenever a template or catalog of the theme changes."""
+    from .render import theme_dirs
+
+    return tuple(sorted((str(p), p.stat().st_mtime_ns) for d in theme_dirs(source, theme)
+                        for p in d.rglob("*") if p.is_file()))
+
+
 def book_stylesheets(source: Path, theme: str) -> dict[str, Path]:
     files = static_files(source, theme)
     return {"print": files["static/book.css"], "epub": files["static/epub.css"]}
+
+
+def site_outputs(source: Path, community, audience: str, env, translate, site, *, book: bool = True,
+                 search: bool = True, pages: tuple | None = None,
+                 progress: Callable[[str], None] = lambda message: None) -> Iterator[tuple[str, bytes | Path]]:
+    """Every output file of one audience's site: (path, bytes), or (path, source file) for files
+    copied as they are. `pages` limits the pages rendered (the others are unchanged)."""
+    yield from render_pages(env, site if pages is None else replace(site, pages=pages))
+    yield "feed.xml", render_feed(site)
+    yield "sitemap.xml", render_sitemap(site)
+    yield "robots.txt", render_robots(site)
+    for handle, resume in site.resumes:
+        yield f"members/{handle}/resume.json", render_json(resume)
+    yield "members/talent.json", render_json(list(site.talent))
+    yield "members/talent.csv", render_talent_csv(site.talent)
+    yield "fund/ledger.json", render_json(site.ledger)
+    yield "moderators/kpi.json", render_json(list(site.kpis))
+    yield from static_files(source, community.site.theme).items()
+    if site.book is not None:
+        yield "book/print/index.html", print_html(env, site.book, f"{site.site.root}static/book.css").encode()
+        formats = tuple(f for f in community.site.book_formats if f in ("epub", "pdf"))
+        if book and formats:
+            progress(f"writing the book ({', '.join(formats)})")
+            yield from book_files(env, translate, site.book, formats, book_stylesheets(source, community.site.theme),
+                                  community.site.base_url + "book/").items()
+    if search:
+        progress("indexing for search")
+        yield from build_index(site).items()
 
 
 def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
@@ -46,30 +83,11 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
     site, cache = build_views(community, audience, translate, load_cache(cache_file))
     staged = StagedOutput(out)
     try:
-        for path, data in render_pages(env, site):
-            staged.write(path, data)
-        staged.write("feed.xml", render_feed(site))
-        staged.write("sitemap.xml", render_sitemap(site))
-        staged.write("robots.txt", render_robots(site))
-        for handle, resume in site.resumes:
-            staged.write(f"members/{handle}/resume.json", render_json(resume))
-        staged.write("members/talent.json", render_json(list(site.talent)))
-        staged.write("members/talent.csv", render_talent_csv(site.talent))
-        staged.write("fund/ledger.json", render_json(site.ledger))
-        staged.write("moderators/kpi.json", render_json(list(site.kpis)))
-        for path, file in static_files(source, community.site.theme).items():
-            staged.copy(path, file)
-        if site.book is not None:
-            staged.write("book/print/index.html", print_html(env, site.book, f"{site.site.root}static/book.css").encode())
-            formats = tuple(f for f in community.site.book_formats if f in ("epub", "pdf"))
-            if formats:
-                progress(f"writing the book ({', '.join(formats)})")
-                for path, data in book_files(env, translate, site.book, formats, book_stylesheets(source, community.site.theme),
-                                             community.site.base_url + "book/").items():
-                    staged.write(path, data)
-        progress("indexing for search")
-        for path, data in build_index(site).items():
-            staged.write(path, data)
+        for path, data in site_outputs(source, community, audience, env, translate, site, progress=progress):
+            if isinstance(data, Path):
+                staged.copy(path, data)
+            else:
+                staged.write(path, data)
         progress(f"wrote {len(staged.written)} files; swapping them into {out}")
         staged.commit()
         save_cache(cache_file, cache)
@@ -79,29 +97,68 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
     return BuildResult(diagnostics, out, len(staged.written))
 
 
-def write_book(source: Path, audience: str, out: Path, formats: tuple[str, ...], *, strict: bool = False,
-               progress: Callable[[str], None] = lambda message: None) -> BuildResult:
-    """Only the book, into `<out>/book/` (swapped in whole, like a site build)."""
-    community, diagnostics = read_community(source)
-    blocking = has_errors(diagnostics) or (strict and bool(diagnostics))
-    if community is None or blocking or community.book is None:
-        return BuildResult(diagnostics, None)
-    env, translate = make_environment(source, community.site.theme, community.site.language)
-    site, _ = build_views(community, audience, translate)
-    staged = StagedOutput(out / "book")
-    try:
-        if "html" in formats:
-            pages = [p for p in site.pages if p.path.startswith("book/")]
-            for path, data in render_pages(env, replace(site, pages=tuple(pages))):
-                staged.write(path.removeprefix("book/"), data)
-            staged.write("print/index.html", print_html(env, site.book, f"{site.site.root}static/book.css").encode())
-        wanted = tuple(f for f in formats if f in ("epub", "pdf"))
-        progress(f"writing the book ({', '.join(formats)})")
-        for path, data in book_files(env, translate, site.book, wanted, book_stylesheets(source, community.site.theme),
-                                     community.site.base_url + "book/").items():
-            staged.write(path.removeprefix("book/"), data)
-        staged.commit()
-    except BaseException:
-        staged.abandon()
-        raise
-    return BuildResult(diagnostics, out / "book", len(staged.written))
+class LiveSite:
+    """The site `shequn serve` keeps up to date: record files are re-read only when they
+    changed, rendered Markdown is reused, and only files whose bytes changed are rewritten in
+    place (each by an atomic rename), so the pages being served are never half-written."""
+
+    def __init__(self, source: Path, audience: str, out: Path, rendered: dict[bytes, str] | None = None) -> None:
+        self.source, self.audience, self.out = source, audience, out
+        self.files = FileCache()
+        self.rendered: dict[bytes, str] = rendered or {}
+        self.written: dict[str, bytes] = {}  # path -> digest of what is on disk
+        self.environment = None  # ((theme, language), jinja environment, translate)
+        self.last_site = None
+        self.theme_stamp = None
+
+    def adopt(self) -> None:
+        """Take the files a full build left in the output folder as the current state."""
+        self.written = {p.relative_to(self.out).as_posix(): LiveOutput.digest(p.read_bytes())
+                        for p in self.out.rglob("*") if p.is_file()}
+
+    def rebuild(self, *, search: bool = False) -> tuple[list[Diagnostic], int]:
+        """(diagnostics, files rewritten); with an error nothing is written. The search index is
+        left to `reindex`, so the browser can reload first."""
+        community, diagnostics = read_community(self.source, self.files)
+        if community is None or has_errors(diagnostics):
+            return diagnostics, 0
+        key = (community.site.theme, community.site.language)
+        if self.environment is None or self.environment[0] != key:
+            # Jinja's loader notices edited templates by itself; a new theme or language needs a new one.
+            self.environment = (key, *make_environment(self.source, *key))
+        _, env, translate = self.environment
+        site, self.rendered = build_views(community, self.audience, translate, self.rendered)
+        # Only pages whose view changed are rendered again, unless a template or what every page
+        # shows (the site's header, counts) changed.
+        stamp = theme_stamp(self.source, community.site.theme)
+        everything = stamp != self.theme_stamp or self.last_site is None or site.site != self.last_site.site
+        previous = {} if everything else {p.path: p for p in self.last_site.pages}
+        changed = tuple(p for p in site.pages if previous.get(p.path) != p)
+        output = LiveOutput(self.out, self.written)
+        for page in site.pages:
+            if page.path in previous and previous[page.path] == page and page.path in self.written:
+                output.now[page.path] = self.written[page.path]
+        for path, data in site_outputs(self.source, community, self.audience, env, translate, site,
+                                       book=False, search=False, pages=changed):
+            output.put(path, data.read_bytes() if isinstance(data, Path) else data)
+        self.theme_stamp = stamp
+        for path in [p for p in self.written if p.startswith("pagefind/") or p == "search/fold.json"]:
+            output.now.setdefault(path, self.written[path])  # the index is kept until reindex()
+        output.remove_stale()
+        self.written = output.now
+        self.last_site = site
+        if search:
+            self.reindex()
+        return diagnostics, output.changed
+
+    def reindex(self) -> None:
+        if self.last_site is None:
+            return
+        output = LiveOutput(self.out, self.written)
+        for path, digest in self.written.items():
+            if not (path.startswith("pagefind/") or path == "search/fold.json"):
+                output.now[path] = digest
+        for path, data in build_index(self.last_site).items():
+            output.put(path, data)
+        output.remove_stale()
+        self.written = output.now

@@ -155,12 +155,26 @@ def cmd_book(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    def report(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    try:
+        serve(args.source, args.audience, args.source / "build" / args.audience, args.bind, args.port, report)
+    except OSError as exc:
+        print(f"shequn serve: cannot listen on {args.bind}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
 def cmd_pending(args: argparse.Namespace) -> int:
     print(f"shequn {args.command}: not available in this version yet", file=sys.stderr)
     return EXIT_USAGE
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "book": cmd_book}
+COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "book": cmd_book, "serve": cmd_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

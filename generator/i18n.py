@@ -97,6 +97,7 @@ def to_traditional(text: str) -> str:
     return _converter("s2t.json").convert(text)
 
 
+@functools.lru_cache(maxsize=65536)
 def script_of(text: str, default: str) -> str:
     """The BCP 47 tag for a text: zh-Hant or zh-Hans when Chinese (by which conversion changes
     it), en when it has Latin letters and no Han characters, else `default`."""

@@ -371,36 +371,54 @@ class Loaded:
     diagnostics: list[Diagnostic]
 
 
-def load_source(root: Path) -> Loaded:
+class FileCache:
+    """Parsed record files by path, kept while their size and modification time stay the same
+    (`shequn serve` re-reads only what changed)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[tuple[int, int], Document | None, list[Diagnostic]]] = {}
+
+    def get(self, root: Path, kind: str, rel: str) -> tuple[Document | None, list[Diagnostic]]:
+        try:
+            info = os.stat(os.path.join(root, rel))
+            stamp = (info.st_mtime_ns, info.st_size)
+        except OSError:
+            stamp = (-1, -1)
+        cached = self.entries.get(rel)
+        if cached is not None and cached[0] == stamp and stamp != (-1, -1):
+            return cached[1], cached[2]
+        document, diags = _load_file(root, kind, rel)
+        self.entries[rel] = (stamp, document, diags)
+        return document, diags
+
+
+def load_source(root: Path, cache: FileCache | None = None) -> Loaded:
     """Read and parse every record file under `root`. A file that cannot be read or parsed is
     left out with its diagnostics; all the others are still loaded.
 
     Serial on purpose: measured on 62,000 files, handing parsed documents back from worker
     processes (pickling) cost more than the parsing it spread over two cores."""
     paths, diags = discover(root)
-    documents, more = _load_files(root, paths)
+    documents: list[Document] = []
+    for kind, rel in paths:
+        document, more = cache.get(root, kind, rel) if cache else _load_file(root, kind, rel)
+        diags += more
+        if document is not None:
+            documents.append(document)
     members = frozenset(_file_stem(rel) for kind, rel in paths if kind == "member")
-    return Loaded(documents, members, diags + more)
+    return Loaded(documents, members, diags)
 
 
 def _file_stem(rel: str) -> str:
     return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
-def _load_files(root: Path, paths: list[tuple[str, str]]) -> tuple[list[Document], list[Diagnostic]]:
-    documents: list[Document] = []
-    diags: list[Diagnostic] = []
-    for kind, rel in paths:
-        if kind in ("week", "question") and not os.path.lexists(os.path.join(root, rel)):
-            folder = rel.rsplit("/", 1)[0]
-            diags.append(error(Loc(folder), f"no {MISSING_MESSAGES[kind]}"))
-            continue
-        text, read_diags = read_text(root, rel)
-        diags += read_diags
-        if text is None:
-            continue
-        document, parse_diags = parse_document(kind, rel, text)
-        diags += parse_diags
-        if document is not None:
-            documents.append(document)
-    return documents, diags
+def _load_file(root: Path, kind: str, rel: str) -> tuple[Document | None, list[Diagnostic]]:
+    if kind in ("week", "question") and not os.path.lexists(os.path.join(root, rel)):
+        folder = rel.rsplit("/", 1)[0]
+        return None, [error(Loc(folder), f"no {MISSING_MESSAGES[kind]}")]
+    text, diags = read_text(root, rel)
+    if text is None:
+        return None, diags
+    document, more = parse_document(kind, rel, text)
+    return document, diags + more

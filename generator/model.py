@@ -22,7 +22,7 @@ from .records import (
     INCOME_KINDS, About, Answer, AnswerRef, Book, Credit, Event, FundEntry, Markdown, Member, Question,
     Site, Solution, Week,
 )
-from .load import load_source
+from .load import FileCache, load_source
 from .validate import Records, validate
 
 CENT = Decimal("0.01")
@@ -102,9 +102,9 @@ class _Checker:
             self.handle(who, at.get(f"{key}.{index}", at.get(key, fallback)), role)
 
 
-def read_community(root: Path) -> tuple[Community | None, list[Diagnostic]]:
+def read_community(root: Path, files: FileCache | None = None) -> tuple[Community | None, list[Diagnostic]]:
     """Load, validate and link the community under `root`; every diagnostic of all three."""
-    loaded = load_source(root)
+    loaded = load_source(root, files)
     records, more = validate(loaded.documents)
     community, linked = assemble(records, loaded.member_files)
     return community, loaded.diagnostics + more + linked

@@ -305,6 +305,10 @@ class _Builder:
         self.rendered: dict[Job, str] = {}
         self._activity: Activity | None = None
         self._kpis: dict | None = None
+        self._book: dict | None = None
+        self._summaries: dict[str, QuestionSummary] = {}
+        self._tag_links: dict[str, Link] = {}
+        self._money: dict[Decimal | None, str] = {}
 
     # -- URLs
     def url(self, path: str) -> str:
@@ -390,7 +394,15 @@ class _Builder:
         return self.absolute(url) if url else None
 
     def book_markdown(self, body, scope: str, heading_shift: int) -> str:
-        return render_markdown(self.md_absolute, body.text, scope, heading_shift) if body else ""
+        if not body:
+            return ""
+        job = (body.text, scope, heading_shift)
+        key = b"abs" + cache_key(job, lambda scheme, rest: self._absolute_or_none(self.resolve(scheme, rest)))
+        if key not in self.stored:
+            self.used[key] = render_markdown(self.md_absolute, *job)
+        else:
+            self.used[key] = self.stored[key]
+        return self.used[key]
 
     def markdown_jobs(self) -> list[Job]:
         """Every body the pages show, as `markdown()` will ask for it."""
@@ -429,7 +441,10 @@ class _Builder:
             self.rendered[job] = self.used[key] = html
 
     def money(self, amount: Decimal | None) -> str:
-        return self.fmt.money(amount)
+        text = self._money.get(amount)
+        if text is None:
+            text = self._money[amount] = self.fmt.money(amount)
+        return text
 
     def week_label(self, week_id: str) -> str:
         year, number = week_id.split("-W")
@@ -437,9 +452,22 @@ class _Builder:
 
     # -- summaries
     def tag_links(self, tags) -> tuple[Link, ...]:
-        return tuple(Link(t, self.tag_url(t), script_of(t, self.lang), len(self.c.tags.get(t, ()))) for t in tags)
+        return tuple(self.tag_link(t) for t in tags)
+
+    def tag_link(self, tag: str) -> Link:
+        link = self._tag_links.get(tag)
+        if link is None:
+            link = self._tag_links[tag] = Link(tag, self.tag_url(tag), script_of(tag, self.lang),
+                                               len(self.c.tags.get(tag, ())))
+        return link
 
     def question_summary(self, question: Question) -> QuestionSummary:
+        summary = self._summaries.get(question.slug)
+        if summary is None:
+            summary = self._summaries[question.slug] = self._question_summary(question)
+        return summary
+
+    def _question_summary(self, question: Question) -> QuestionSummary:
         return QuestionSummary(
             slug=question.slug, url=self.question_url(question.slug), title=question.title,
             lang=script_of(question.title, self.lang),
@@ -491,6 +519,11 @@ class _Builder:
     def book(self) -> dict | None:
         """The book as this audience may see it: chapters of curated solutions, each section and
         chapter naming its creators, an index of contributors and each creator's share."""
+        if self._book is None and self.c.book is not None:
+            self._book = self._make_book()
+        return self._book
+
+    def _make_book(self) -> dict:
         book = self.c.book
         if book is None:
             return None

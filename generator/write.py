@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
 import marshal
 import os
 import shutil
@@ -87,6 +88,42 @@ def _remove_stale(target: Path) -> None:
         os.rename(old, target)
     for leftover in target.parent.glob(f".{target.name}.build-*"):
         shutil.rmtree(leftover, ignore_errors=True)
+
+
+class LiveOutput:
+    """Updates a served output folder in place: a file is rewritten (temporary file, then an
+    atomic rename) only when its bytes changed; files no longer produced are removed."""
+
+    def __init__(self, target: Path, previous: dict[str, bytes]) -> None:
+        self.target = target.resolve()
+        self.previous = previous
+        self.now: dict[str, bytes] = {}
+        self.changed = 0
+
+    def put(self, rel: str, data: bytes) -> None:
+        clean = PurePosixPath(rel)
+        if clean.is_absolute() or ".." in clean.parts or rel in self.now:
+            raise OutputError(f"refusing to write {rel!r}")
+        digest = self.digest(data)
+        self.now[rel] = digest
+        if self.previous.get(rel) == digest and (self.target / rel).exists():
+            return
+        path = self.target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".write-", dir=path.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+        self.changed += 1
+
+    @staticmethod
+    def digest(data: bytes) -> bytes:
+        return hashlib.blake2b(data, digest_size=16).digest()
+
+    def remove_stale(self) -> None:
+        for rel in set(self.previous) - set(self.now):
+            (self.target / rel).unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------- the build cache
