@@ -1290,24 +1290,28 @@ class Generator:
         # 2. tags: one of the less common tags that select at least one solution
         ranked = sorted(self.tag_solved.items(), key=lambda kv: (kv[1], self.tags.index(kv[0])))
         low = ranked[: max(1, len(ranked) // 2)]
+        # Tag and week-range chapters are written as the curated questions they would select:
+        # a book leaves uncurated questions out with a warning, and a generated community must
+        # pass `check --strict`.
+        def by_tags(tags):
+            return yflow([slug for _, slug, qt in solved if set(tags) & set(qt)])
+
         t1 = rng.choice(low)[0]
-        chapters.append((f"專題：{t1}", [f"tags: {yflow([t1])}"]))
+        chapters.append((f"專題：{t1}", [f"questions: {by_tags([t1])}"]))
         # 3. a range of weeks with solutions
         wk_idx = sorted({s[0] for s in solved})
         a = rng.randrange(len(wk_idx))
         b = min(len(wk_idx) - 1, a + rng.randint(2, 5))
         chapters.append(("某一季的討論", [
-            "weeks:", f"  from: {ys(iso_week(self.mondays[wk_idx[a]]))}",
-            f"  to: {ys(iso_week(self.mondays[wk_idx[b]]))}"]))
+            f"questions: {yflow([slug for k, slug, _ in solved if wk_idx[a] <= k <= wk_idx[b]])}"]))
         extra = rng.randint(0, 2)
         if extra >= 1:
             t2 = [x[0] for x in rng.sample(low, min(2, len(low)))]
-            chapters.append((f"專題：{' 與 '.join(t2)}", [f"tags: {yflow(t2)}"]))
+            chapters.append((f"專題：{' 與 '.join(t2)}", [f"questions: {by_tags(t2)}"]))
         if extra >= 2:
             last = wk_idx[-min(4, len(wk_idx)):]
             chapters.append(("最近的討論", [
-                "weeks:", f"  from: {ys(iso_week(self.mondays[last[0]]))}",
-                f"  to: {ys(iso_week(self.mondays[last[-1]]))}"]))
+                f"questions: {yflow([slug for k, slug, _ in solved if last[0] <= k <= last[-1]])}"]))
         lines = [f"title: {ys('學習社群精選集')}", f"subtitle: {ys(f'{self.n} 題合成資料中的精華')}",
                  f"editors: {yflow(self.rota[:3])}", "chapters:"]
         for title, sel in chapters:

@@ -71,7 +71,7 @@ def site_outputs(source: Path, community, audience: str, env, translate, site, *
 
 
 def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
-               cache_dir: Path | None = None,
+               cache_dir: Path | None = None, search: bool = True,
                progress: Callable[[str], None] = lambda message: None) -> BuildResult:
     community, diagnostics = read_community(source)
     blocking = has_errors(diagnostics) or (strict and bool(diagnostics))
@@ -83,7 +83,8 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
     site, cache = build_views(community, audience, translate, load_cache(cache_file))
     staged = StagedOutput(out)
     try:
-        for path, data in site_outputs(source, community, audience, env, translate, site, progress=progress):
+        for path, data in site_outputs(source, community, audience, env, translate, site, search=search,
+                                       progress=progress):
             if isinstance(data, Path):
                 staged.copy(path, data)
             else:

