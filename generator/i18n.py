@@ -101,7 +101,7 @@ def to_traditional(text: str) -> str:
 def script_of(text: str, default: str) -> str:
     """The BCP 47 tag for a text: zh-Hant or zh-Hans when Chinese (by which conversion changes
     it), en when it has Latin letters and no Han characters, else `default`."""
-    sample = text[:2000]
+    sample = text[:400]
     if not _HAN.search(sample):
         return "en" if _LATIN.search(sample) else default
     simplified = to_simplified(sample)
