@@ -23,8 +23,8 @@ class BookError(Exception):
     """A toolchain problem (a missing font or library), reported without a traceback."""
 
 
-def print_html(env: jinja2.Environment, book: dict, css: str) -> str:
-    return env.get_template("book-print.html").render(b=book, css=css)
+def print_html(env: jinja2.Environment, book: dict, css: str, noindex: bool = False) -> str:
+    return env.get_template("book-print.html").render(b=book, css=css, noindex=noindex)
 
 
 def render_pdf(env: jinja2.Environment, book: dict, stylesheet: Path) -> bytes:

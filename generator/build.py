@@ -59,7 +59,7 @@ def site_outputs(source: Path, community, audience: str, env, translate, site, *
     yield "moderators/kpi.json", render_json(list(site.kpis))
     yield from static_files(source, community.site.theme).items()
     if site.book is not None:
-        yield "book/print/index.html", print_html(env, site.book, f"{site.site.root}static/book.css").encode()
+        yield "book/print/index.html", print_html(env, site.book, f"{site.site.root}static/book.css", site.site.noindex).encode()
         formats = tuple(f for f in community.site.book_formats if f in ("epub", "pdf"))
         if book and formats:
             progress(f"writing the book ({', '.join(formats)})")
@@ -163,3 +163,32 @@ class LiveSite:
             output.put(path, data)
         output.remove_stale()
         self.written = output.now
+
+
+def write_book(source: Path, audience: str, out: Path, formats: tuple[str, ...], *, strict: bool = False,
+               progress: Callable[[str], None] = lambda message: None) -> BuildResult:
+    """Only the book, into `<out>/book/` (swapped in whole, like a site build)."""
+    community, diagnostics = read_community(source)
+    blocking = has_errors(diagnostics) or (strict and bool(diagnostics))
+    if community is None or blocking or community.book is None:
+        return BuildResult(diagnostics, None)
+    env, translate = make_environment(source, community.site.theme, community.site.language)
+    site, _ = build_views(community, audience, translate)
+    staged = StagedOutput(out / "book")
+    try:
+        if "html" in formats:
+            pages = [p for p in site.pages if p.path.startswith("book/")]
+            for path, data in render_pages(env, replace(site, pages=tuple(pages))):
+                staged.write(path.removeprefix("book/"), data)
+            staged.write("print/index.html", print_html(env, site.book, f"{site.site.root}static/book.css",
+                                                        site.site.noindex).encode())
+        wanted = tuple(f for f in formats if f in ("epub", "pdf"))
+        progress(f"writing the book ({', '.join(formats)})")
+        for path, data in book_files(env, translate, site.book, wanted, book_stylesheets(source, community.site.theme),
+                                     community.site.base_url + "book/").items():
+            staged.write(path.removeprefix("book/"), data)
+        staged.commit()
+    except BaseException:
+        staged.abandon()
+        raise
+    return BuildResult(diagnostics, out / "book", len(staged.written))

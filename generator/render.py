@@ -23,7 +23,10 @@ import jinja2
 from .i18n import load_translations
 from .view import Site
 
-PACKAGE_THEMES = Path(__file__).resolve().parent.parent / "themes"
+# In a checkout the themes sit beside the package; an installed wheel carries them inside it.
+_HERE = Path(__file__).resolve().parent
+PACKAGE_THEMES = next((p for p in (_HERE.parent / "themes", _HERE / "themes") if (p / "default").is_dir()),
+                      _HERE.parent / "themes")
 
 
 def theme_dirs(source: Path, theme: str) -> list[Path]:

@@ -555,8 +555,8 @@ class _Builder:
                 sections.append({
                     "id": section_id, "title": q.title, "lang": script_of(q.title, self.lang),
                     "week": self.week_label(q.week), "asker": self.person(q.asker),
-                    "question_html": self.book_markdown(q.body, f"b-{q.slug}-q", heading_shift=2),
-                    "solution_html": self.book_markdown(solution.body, f"b-{q.slug}-s", heading_shift=2),
+                    "question_html": self.book_markdown(q.body, f"b-{q.slug}-q", heading_shift=1),
+                    "solution_html": self.book_markdown(solution.body, f"b-{q.slug}-s", heading_shift=1),
                     "body_lang": script_of(solution.body.text if solution.body else q.title, self.lang),
                     "curator": self.person(solution.curator), "authors": self.people_of(authors),
                     "co_authors": self.people_of(co_authors), "url": self.absolute(self.question_url(q.slug)),
