@@ -5,14 +5,17 @@ Validation comes first and nothing is written while an error stands.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .diagnostics import Diagnostic, has_errors
+from .diagnostics import Diagnostic, Loc, has_errors
 from .book import book_files, print_html
 from .index import build_index
 from .model import read_community
+from .render import PACKAGE_THEMES
 from .render import (
     make_environment, render_feed, render_json, render_pages, render_robots, render_sitemap,
     render_talent_csv, static_files,
@@ -27,6 +30,40 @@ class BuildResult:
     diagnostics: list[Diagnostic]
     out: Path | None  # None when nothing was written
     files: int = 0
+    up_to_date: bool = False  # nothing changed since the last build: nothing was done
+
+
+def _tree_stamp(digest, roots: list[Path], skip: Path | None = None) -> None:
+    for root in roots:
+        if root.is_file():
+            info = root.stat()
+            digest.update(f"{root}\0{info.st_mtime_ns}\0{info.st_size}\n".encode())
+            continue
+        for folder, dirs, files in os.walk(root):
+            dirs.sort()
+            if skip is not None and Path(folder) == skip:
+                dirs.clear()
+                continue
+            for name in sorted(files):
+                info = os.stat(os.path.join(folder, name))
+                digest.update(f"{folder}/{name}\0{info.st_mtime_ns}\0{info.st_size}\n".encode())
+
+
+def input_stamp(source: Path, audience: str, options: str) -> bytes:
+    """Changes when any record, site.yaml, theme file, shequn itself or the options change."""
+    from . import __version__
+
+    digest = hashlib.blake2b(f"{__version__}\0{audience}\0{options}\n".encode(), digest_size=16)
+    _tree_stamp(digest, [source / "site.yaml", source / "content", source / "themes", PACKAGE_THEMES,
+                         Path(__file__).resolve().parent])
+    return digest.digest()
+
+
+def output_stamp(out: Path) -> bytes:
+    digest = hashlib.blake2b(digest_size=16)
+    if out.is_dir():
+        _tree_stamp(digest, [out])
+    return digest.digest()
 
 
 def theme_stamp(source: Path, theme: str) -> tuple:
@@ -73,13 +110,21 @@ def site_outputs(source: Path, community, audience: str, env, translate, site, *
 def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
                cache_dir: Path | None = None, search: bool = True,
                progress: Callable[[str], None] = lambda message: None) -> BuildResult:
+    cache_root = cache_dir or source / "build" / ".cache"
+    stamp_file = cache_root / f"build-{audience}.marshal"
+    stamp = input_stamp(source, audience, f"search={search} strict={strict} out={out.resolve()}")
+    previous = load_cache(stamp_file)
+    if previous.get("input") == stamp and previous.get("output") == output_stamp(out):
+        # Nothing that goes into the build changed, and the output is as it was left.
+        return BuildResult([Diagnostic(Loc(*loc), severity, message)
+                            for loc, severity, message in previous.get("diagnostics", [])], out, 0, True)
     community, diagnostics = read_community(source)
     blocking = has_errors(diagnostics) or (strict and bool(diagnostics))
     if community is None or blocking:
         return BuildResult(diagnostics, None)
     progress(f"read {len(community.questions)} questions; rendering the {audience} site")
     env, translate = make_environment(source, community.site.theme, community.site.language)
-    cache_file = (cache_dir or source / "build" / ".cache") / f"markdown-{audience}.marshal"
+    cache_file = cache_root / f"markdown-{audience}.marshal"
     site, cache = build_views(community, audience, translate, load_cache(cache_file))
     staged = StagedOutput(out)
     try:
@@ -92,6 +137,8 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
         progress(f"wrote {len(staged.written)} files; swapping them into {out}")
         staged.commit()
         save_cache(cache_file, cache)
+        save_cache(stamp_file, {"input": stamp, "output": output_stamp(out), "diagnostics": [
+            ((d.loc.path, d.loc.line, d.loc.column), d.severity, d.message) for d in diagnostics]})
     except BaseException:
         staged.abandon()
         raise

@@ -124,7 +124,10 @@ def cmd_build(args: argparse.Namespace) -> int:
     if result.out is None:
         print("nothing was written: fix the errors above first", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"built {result.files} files for the {args.audience} audience into {result.out}", file=sys.stderr)
+    if result.up_to_date:
+        print(f"{result.out} is up to date: nothing changed since the last build", file=sys.stderr)
+    else:
+        print(f"built {result.files} files for the {args.audience} audience into {result.out}", file=sys.stderr)
     return EXIT_OK
 
 
