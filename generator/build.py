@@ -15,14 +15,18 @@ from .diagnostics import Diagnostic, Loc, has_errors
 from .book import book_files, print_html
 from .index import build_index
 from .model import read_community
-from .render import PACKAGE_THEMES
+from .render import PACKAGE_THEMES, theme_problems
 from .render import (
     make_environment, render_feed, render_json, render_pages, render_robots, render_sitemap,
     render_talent_csv, static_files,
 )
 from .view import build_views
 from .load import FileCache
-from .write import LiveOutput, StagedOutput, load_cache, save_cache
+from .write import LiveOutput, StagedOutput, load_cache, refuse_output, save_cache
+
+
+class OutputRefused(Exception):
+    """The output folder given cannot be a build's (it holds the records, or something else)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +114,9 @@ def site_outputs(source: Path, community, audience: str, env, translate, site, *
 def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
                cache_dir: Path | None = None, search: bool = True,
                progress: Callable[[str], None] = lambda message: None) -> BuildResult:
+    refusal = refuse_output(source, out)
+    if refusal:
+        raise OutputRefused(refusal)
     cache_root = cache_dir or source / "build" / ".cache"
     stamp_file = cache_root / f"build-{audience}.marshal"
     stamp = input_stamp(source, audience, f"search={search} strict={strict} out={out.resolve()}")
@@ -119,6 +126,8 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
         return BuildResult([Diagnostic(Loc(*loc), severity, message)
                             for loc, severity, message in previous.get("diagnostics", [])], out, 0, True)
     community, diagnostics = read_community(source)
+    if community is not None:
+        diagnostics += theme_problems(source, community.site.theme)
     blocking = has_errors(diagnostics) or (strict and bool(diagnostics))
     if community is None or blocking:
         return BuildResult(diagnostics, None)
@@ -215,6 +224,9 @@ class LiveSite:
 def write_book(source: Path, audience: str, out: Path, formats: tuple[str, ...], *, strict: bool = False,
                progress: Callable[[str], None] = lambda message: None) -> BuildResult:
     """Only the book, into `<out>/book/` (swapped in whole, like a site build)."""
+    refusal = refuse_output(source, out / "book")
+    if refusal:
+        raise OutputRefused(refusal)
     community, diagnostics = read_community(source)
     blocking = has_errors(diagnostics) or (strict and bool(diagnostics))
     if community is None or blocking or community.book is None:

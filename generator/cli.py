@@ -182,6 +182,8 @@ COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "book": cmd_
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .build import OutputRefused
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -189,6 +191,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except OutputRefused as refusal:
+        print(f"shequn {args.command}: {refusal}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # the machine, not the records: a full disk, a read-only folder
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"shequn {args.command}: cannot write{where}: {exc.strerror or exc} "
+              "(the previous build is unchanged)", file=sys.stderr)
+        return EXIT_CONTENT
 
 
 if __name__ == "__main__":  # pragma: no cover

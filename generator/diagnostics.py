@@ -6,6 +6,7 @@ Stages never raise for bad content; they return diagnostics, and the CLI prints 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Iterable, Literal
 
@@ -31,10 +32,19 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.loc}: {self.severity}: {self.message}"
+        return f"{self.loc}: {self.severity}: {printable(self.message)}"
 
     def sort_key(self) -> tuple:
         return (self.loc.path, self.loc.line, self.loc.column, self.severity, self.message)
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff\n\r]")
+
+
+def printable(text: str) -> str:
+    """Control, line-separator and bidi characters from record values shown as escapes, so a
+    message stays one line and cannot drive the terminal."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def error(loc: Loc, message: str) -> Diagnostic:

@@ -239,13 +239,14 @@ def read_text(root: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
     full = os.path.join(root, rel)
     try:
         info = os.lstat(full)
+        # The real path, not only a final link: a linked folder on the way counts too.
+        real, base = os.path.realpath(full), os.path.realpath(root)
+        if os.path.commonpath([real, base]) != base:
+            return None, [error(here, "is a symbolic link to a place outside the source folder; not read")]
         if stat.S_ISLNK(info.st_mode):
-            target = os.path.realpath(full)
-            if os.path.commonpath([target, os.path.realpath(root)]) != os.path.realpath(root):
-                return None, [error(here, "is a symbolic link to a place outside the source folder; not read")]
-            if not os.path.exists(target):
+            if not os.path.exists(real):
                 return None, [error(here, "is a broken symbolic link")]
-            info = os.stat(target)
+            info = os.stat(real)
         if stat.S_ISDIR(info.st_mode):
             return None, [error(here, "expected a file, found a folder")]
         if not stat.S_ISREG(info.st_mode):
@@ -270,6 +271,14 @@ def read_text(root: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
     return text.removeprefix("\ufeff"), []
 
 
+def _leaves_root(root: Path, entry: os.DirEntry) -> bool:
+    """A symbolic link whose target is outside the source folder."""
+    if not entry.is_symlink():
+        return False
+    base = os.path.realpath(root)
+    return os.path.commonpath([os.path.realpath(entry.path), base]) != base
+
+
 def _entries(root: Path, rel: str) -> list[os.DirEntry]:
     try:
         return sorted((e for e in os.scandir(root / rel) if not e.name.startswith(".")),
@@ -279,8 +288,8 @@ def _entries(root: Path, rel: str) -> list[os.DirEntry]:
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
-    # Symlinked folders are followed only when they stay inside the source folder (read_text
-    # refuses the files of those that do not).
+    # Symlinked folders are walked; read_text refuses every file whose real path leaves the
+    # source folder, so a link outside yields diagnostics, never content.
     return entry.is_dir(follow_symlinks=True)
 
 
@@ -292,6 +301,15 @@ def discover(root: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
 
     def unexpected(rel: str, expected: str) -> None:
         diags.append(warning(Loc(rel), f"not part of the content layout, ignored ({expected})"))
+
+    def folder(entry: os.DirEntry, rel: str) -> bool:
+        """Whether to descend: a linked folder leading outside is reported, never read."""
+        if not _is_dir(entry):
+            return False
+        if _leaves_root(root, entry):
+            diags.append(error(Loc(rel), "is a symbolic link to a place outside the source folder; not read"))
+            return False
+        return True
 
     if (root / "site.yaml").exists() or (root / "site.yaml").is_symlink():
         found.append(("site", "site.yaml"))
@@ -306,20 +324,22 @@ def discover(root: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
         rel = f"content/{entry.name}"
         if entry.name in singles:
             found.append((singles[entry.name], rel))
-        elif entry.name == "members" and _is_dir(entry):
+        elif entry.name == "members" and folder(entry, rel):
             for member in _entries(root, rel):
                 if member.name.endswith(".yaml"):
                     found.append(("member", f"{rel}/{member.name}"))
                 else:
                     unexpected(f"{rel}/{member.name}", "members are content/members/<handle>.yaml")
-        elif entry.name == "weeks" and _is_dir(entry):
-            _discover_weeks(root, rel, found, unexpected)
-        elif entry.name == "events" and _is_dir(entry):
+        elif entry.name == "weeks" and folder(entry, rel):
+            _discover_weeks(root, rel, found, unexpected, folder)
+        elif entry.name == "events" and folder(entry, rel):
             for event in _entries(root, rel):
                 if event.name.endswith(".md"):
                     found.append(("event", f"{rel}/{event.name}"))
                 elif Path(event.name).suffix.lower() not in ASSET_SUFFIXES:
                     unexpected(f"{rel}/{event.name}", "events are content/events/<YYYY-MM-DD>-<slug>.md")
+        elif entry.name in ("members", "weeks", "events") and _leaves_root(root, entry):
+            continue  # reported by folder()
         elif entry.name == "assets" and _is_dir(entry):
             continue
         else:
@@ -327,9 +347,12 @@ def discover(root: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
     return found, diags
 
 
-def _discover_weeks(root: Path, rel: str, found: list, unexpected) -> None:
+def _discover_weeks(root: Path, rel: str, found: list, unexpected, folder) -> None:
     for week in _entries(root, rel):
         week_rel = f"{rel}/{week.name}"
+        if _leaves_root(root, week):
+            folder(week, week_rel)
+            continue
         if not _is_dir(week):
             unexpected(week_rel, "weeks are folders content/weeks/<YYYY-Www>/")
             continue
@@ -337,6 +360,9 @@ def _discover_weeks(root: Path, rel: str, found: list, unexpected) -> None:
         for item in _entries(root, week_rel):
             item_rel = f"{week_rel}/{item.name}"
             if item.name == "week.yaml":
+                continue
+            if _leaves_root(root, item):
+                folder(item, item_rel)
                 continue
             if not _is_dir(item):
                 unexpected(item_rel, "a week folder holds week.yaml and one folder per question")
@@ -348,6 +374,8 @@ def _discover_weeks(root: Path, rel: str, found: list, unexpected) -> None:
                     continue
                 if part.name == "solution.md":
                     found.append(("solution", part_rel))
+                elif part.name == "answers" and _leaves_root(root, part):
+                    folder(part, part_rel)
                 elif part.name == "answers" and _is_dir(part):
                     for answer in _entries(root, part_rel):
                         if answer.name.endswith(".md"):

@@ -89,6 +89,14 @@ def _record_links(resolve: Resolver):
     return rule
 
 
+def _focusable(rule):
+    """A code block that scrolls sideways can be reached and scrolled with the keyboard."""
+
+    def render(self, tokens, idx, options, env) -> str:
+        return rule(tokens, idx, options, env).replace("<pre>", '<pre tabindex="0">', 1)
+    return render
+
+
 def _table_open(self, tokens, idx, options, env) -> str:
     # A wide table scrolls inside its own keyboard-focusable region, not the page.
     return '<div class="table-scroll" tabindex="0">' + self.renderToken(tokens, idx, options, env)
@@ -104,10 +112,15 @@ def make_markdown(resolve: Resolver) -> MarkdownIt:
                                   "highlight": _highlight})
         .enable(["table", "strikethrough"])
         .use(footnote_plugin)
-        .use(tasklists_plugin)
+        .use(tasklists_plugin, label=True)
         .use(anchors_plugin, min_level=2, max_level=4, slug_func=heading_slug, permalink=False)
     )
+    # Nested lists and quotes keep their text up to 100 levels (markdown-it drops the rest after
+    # 20 by default; far deeper nesting would exhaust Python's recursion limit).
+    md.options["maxNesting"] = 100
     md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("fence", _focusable(md.renderer.rules["fence"]))
+    md.add_render_rule("code_block", _focusable(md.renderer.rules["code_block"]))
     md.add_render_rule("table_close", _table_close)
     md.validateLink = _validate_link
     md.core.ruler.push("record_links", _record_links(resolve))
@@ -143,7 +156,7 @@ def render_markdown(md: MarkdownIt, text: str, scope: str = "", heading_shift: i
 
 # (text, scope, heading_shift): everything a rendering depends on, besides record links.
 Job = tuple[str, str, int]
-CACHE_VERSION = f"1/{markdown_it.__version__}"
+CACHE_VERSION = f"2/{markdown_it.__version__}"
 PARALLEL_JOBS = 400  # below this, starting worker processes costs more than it saves
 
 _worker_md: MarkdownIt | None = None

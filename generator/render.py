@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import json
 import multiprocessing
 import os
@@ -20,6 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import jinja2
 
+from .diagnostics import Diagnostic, Loc, warning
 from .i18n import load_translations
 from .view import Site
 
@@ -39,10 +41,24 @@ def theme_dirs(source: Path, theme: str) -> list[Path]:
     return unique
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+class ThemeLoader(jinja2.FileSystemLoader):
+    """A template that is a link leading out of its theme folder is treated as missing."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not any(_inside(Path(filename), Path(folder)) for folder in self.searchpath):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
+
+
 def make_environment(source: Path, theme: str, language: str) -> tuple[jinja2.Environment, Callable[[str], str]]:
     dirs = theme_dirs(source, theme)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([d / "templates" for d in dirs]),
+        loader=ThemeLoader([d / "templates" for d in dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -61,7 +77,8 @@ def static_files(source: Path, theme: str) -> dict[str, Path]:
     for folder in reversed(theme_dirs(source, theme)):
         static = folder / "static"
         for path in sorted(static.rglob("*")) if static.is_dir() else ():
-            if path.is_file() and not path.name.startswith("."):
+            # A link leading out of the theme (to a key, say) is never published.
+            if path.is_file() and not path.name.startswith(".") and _inside(path, folder):
                 found[f"static/{path.relative_to(static).as_posix()}"] = path
     return found
 
@@ -79,6 +96,17 @@ def _render_range(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
 def _render_one(env: jinja2.Environment, site: Site, page) -> tuple[str, bytes]:
     html = env.get_template(page.template).render(site=site.site, page=page, view=page.view)
     return page.path, html.encode("utf-8")
+
+
+def theme_problems(source: Path, theme: str) -> list[Diagnostic]:
+    """Files of the site's own theme that are links leading out of it: never read or published."""
+    problems = []
+    folder = source / "themes" / theme
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+        if path.is_symlink() and not _inside(path, folder):
+            problems.append(warning(Loc(path.relative_to(source).as_posix()),
+                                    "is a symbolic link to a place outside the theme; not read or published"))
+    return problems
 
 
 def render_pages(env: jinja2.Environment, site: Site, workers: int | None = None) -> Iterator[tuple[str, bytes]]:
@@ -122,7 +150,7 @@ def render_feed(site: Site) -> bytes:
             f"  <entry xml:lang={quoteattr(entry.lang)}>",
             f"    <title>{escape(entry.title)}</title>",
             f'    <link rel="alternate" type="text/html" href={quoteattr(entry.url)}/>',
-            f"    <id>{escape(entry.url)}#{entry.kind}</id>",
+            f"    <id>{escape(entry.url.split('#', 1)[0])}#{entry.kind}</id>",
             f"    <updated>{entry.updated}</updated>",
             f"    <author><name>{escape(entry.author)}</name></author>",
             f"    <category term={quoteattr(entry.kind)}/>",
@@ -130,7 +158,7 @@ def render_feed(site: Site) -> bytes:
             "  </entry>",
         ]
     lines.append("</feed>")
-    return ("\n".join(line for line in lines if line) + "\n").encode("utf-8")
+    return xml_safe("\n".join(line for line in lines if line) + "\n").encode("utf-8")
 
 
 def render_sitemap(site: Site) -> bytes:
@@ -145,7 +173,16 @@ def render_sitemap(site: Site) -> bytes:
         lastmod = f"<lastmod>{page.lastmod}</lastmod>" if page.lastmod else ""
         lines.append(f"  <url><loc>{escape(url)}</loc>{lastmod}</url>")
     lines.append("</urlset>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    return xml_safe("\n".join(lines) + "\n").encode("utf-8")
+
+
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Drop the characters XML 1.0 forbids (a control character in a record would make the whole
+    feed unreadable)."""
+    return _XML_ILLEGAL.sub("", text)
 
 
 def render_robots(site: Site) -> bytes:

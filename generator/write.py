@@ -26,6 +26,23 @@ class OutputError(Exception):
     outside the output folder."""
 
 
+MARKER = ".shequn-output"  # written into every build, so a later build knows the folder is its own
+
+
+def refuse_output(source: Path, out: Path) -> str | None:
+    """Why `out` must not be a build's output folder, or None. A build replaces the whole folder,
+    so it must not hold the records, nor be a folder of something else."""
+    source, target = source.resolve(), out.resolve()
+    if target == source or source.is_relative_to(target):
+        return f"refusing to build into {out}: it holds the source folder"
+    for inside in ("content", "themes"):
+        if target.is_relative_to(source / inside):
+            return f"refusing to build into {out}: it is inside the source's {inside}/"
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
+        return f"refusing to build into {out}: it is not empty and holds no earlier shequn build"
+    return None
+
+
 class StagedOutput:
     """Collects one build's files in a temporary folder; `commit()` swaps it into place."""
 
@@ -51,9 +68,12 @@ class StagedOutput:
         self.write(rel, source.read_bytes())
 
     def commit(self) -> None:
+        (self.stage / MARKER).write_text("built by shequn; the next build replaces this folder\n")
         os.chmod(self.stage, 0o755)
+        if self.target.exists() and not os.access(self.target, os.W_OK | os.X_OK):
+            raise PermissionError(13, "the output folder is read-only", str(self.target))
         if self.target.exists() and _exchange(self.stage, self.target):
-            shutil.rmtree(self.stage)  # now holds the previous build
+            shutil.rmtree(self.stage, ignore_errors=True)  # now holds the previous build
             return
         if self.target.exists():
             old = self.target.with_name(f".{self.target.name}.old")
