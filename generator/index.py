@@ -17,6 +17,7 @@ import functools
 import json
 import re
 import subprocess
+import threading
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Iterator
@@ -139,14 +140,34 @@ class Pagefind:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
         self.process.stdin.flush()
+        return self.reply()
+
+    def pipeline(self, payloads: list[dict]) -> None:
+        """Send many requests while reading their replies, so Pagefind never waits for us."""
+        assert self.process.stdin is not None
+
+        def send() -> None:
+            for payload in payloads:
+                self.message_id += 1
+                message = {"message_id": self.message_id, "payload": payload}
+                self.process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+            self.process.stdin.flush()
+
+        writer = threading.Thread(target=send)
+        writer.start()
+        for _ in payloads:
+            self.reply()
+        writer.join()
+
+    def reply(self) -> dict:
+        assert self.process.stdout is not None
         while b"," not in self.buffer:
             chunk = self.process.stdout.read1(1 << 20)
             if not chunk:
                 raise PagefindError("pagefind stopped unexpectedly")
             self.buffer += chunk
         raw, _, self.buffer = self.buffer.partition(b",")
-        reply = json.loads(base64.b64decode(raw))
-        result = reply["payload"]
+        result = json.loads(base64.b64decode(raw))["payload"]
         if result.get("type") == "Error":
             raise PagefindError(result.get("message", "pagefind failed"))
         return result
@@ -169,6 +190,7 @@ def build_index(site: Site) -> dict[str, bytes]:
     """Output path -> bytes of the search bundle (`pagefind/…`) and the folding map."""
     with Pagefind() as pagefind:
         index_id = pagefind.request({"type": "NewIndex", "config": {"force_language": "zh"}})["index_id"]
+        requests = []
         for record in records(site):
             original = record.text[:ORIGINAL_LIMIT]
             meta = {"title": record.title, "kind": record.kind, "lang": record.lang, "text": original}
@@ -176,12 +198,13 @@ def build_index(site: Site) -> dict[str, bytes]:
                 meta["week"] = record.week
             if record.tags:
                 meta["tags"] = "\u241f".join(record.tags)  # a separator no tag contains
-            pagefind.request({
+            requests.append({
                 "type": "AddRecord", "index_id": index_id, "url": record.url,
                 "content": fold(f"{record.title} {record.text}"), "language": "zh",
                 "meta": meta, "filters": record.filters,
                 "sort": {"week": record.week} if record.week else None,
             })
+        pagefind.pipeline(requests)
         files = pagefind.request({"type": "GetFiles", "index_id": index_id})["files"]
         pagefind.close()
     bundle = {f"pagefind/{f['path']}": base64.b64decode(f["content"]) for f in files}
