@@ -538,7 +538,7 @@ class _Builder:
             for q in selected:
                 solution = self.c.solutions[q.slug]
                 answers = self.c.answers.get(q.slug, ())
-                section_id = f"s-{q.slug}"
+                section_id = f"s{number}-{q.slug}"  # a question in two chapters keeps unique ids
                 authors = tuple(dict.fromkeys(a.author for a in answers))
                 co_authors = tuple(dict.fromkeys(h for a in answers for h in a.co_authors if h not in authors))
                 # Shares: characters written, the question to its asker, each answer split among
@@ -555,8 +555,8 @@ class _Builder:
                 sections.append({
                     "id": section_id, "title": q.title, "lang": script_of(q.title, self.lang),
                     "week": self.week_label(q.week), "asker": self.person(q.asker),
-                    "question_html": self.book_markdown(q.body, f"b-{q.slug}-q", heading_shift=1),
-                    "solution_html": self.book_markdown(solution.body, f"b-{q.slug}-s", heading_shift=1),
+                    "question_html": self.book_markdown(q.body, f"b{number}-{q.slug}-q", heading_shift=1),
+                    "solution_html": self.book_markdown(solution.body, f"b{number}-{q.slug}-s", heading_shift=1),
                     "body_lang": script_of(solution.body.text if solution.body else q.title, self.lang),
                     "curator": self.person(solution.curator), "authors": self.people_of(authors),
                     "co_authors": self.people_of(co_authors), "url": self.absolute(self.question_url(q.slug)),
