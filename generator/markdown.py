@@ -125,7 +125,18 @@ def make_markdown(resolve: Resolver) -> MarkdownIt:
     md.validateLink = _validate_link
     md.core.ruler.push("record_links", _record_links(resolve))
     md.core.ruler.push("scoped_ids", _scoped_ids)
+    md.core.ruler.push("empty_header_cells", _empty_header_cells)
     return md
+
+
+def _empty_header_cells(state) -> None:
+    """An empty header cell (the corner of a two-way table) is a data cell: a header with no
+    text names nothing for screen readers."""
+    tokens = state.tokens
+    for i in range(len(tokens) - 2):
+        if tokens[i].type == "th_open" and tokens[i + 1].type == "inline" and not tokens[i + 1].content.strip() \
+                and tokens[i + 2].type == "th_close":
+            tokens[i].tag = tokens[i + 2].tag = "td"
 
 
 def _scoped_ids(state) -> None:
@@ -156,7 +167,7 @@ def render_markdown(md: MarkdownIt, text: str, scope: str = "", heading_shift: i
 
 # (text, scope, heading_shift): everything a rendering depends on, besides record links.
 Job = tuple[str, str, int]
-CACHE_VERSION = f"2/{markdown_it.__version__}"
+CACHE_VERSION = f"3/{markdown_it.__version__}"
 PARALLEL_JOBS = 400  # below this, starting worker processes costs more than it saves
 
 _worker_md: MarkdownIt | None = None
