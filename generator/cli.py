@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import FORMATS, Diagnostic, count_line, escalate, has_errors, ordered
+from .diagnostics import FORMATS, Diagnostic, escalate, has_errors, ordered
 from .model import read_community
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
