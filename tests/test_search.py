@@ -207,6 +207,13 @@ def test_english_word_and_its_inflections(search, word):
     assert results[0]["href"] == ENGLISH_QUESTION + "#question"
 
 
+def test_plural_in_ies_finds_the_singular(search):
+    search.open(q="community")
+    singular = {r["href"] for r in search.results()}
+    search.open(q="communities")
+    assert singular and singular <= {r["href"] for r in search.results()}
+
+
 def test_inflected_english_word_is_highlighted(search):
     search.open(q="onboards")
     assert {m.lower() for m in search.results()[0]["marks"]} == {"onboard"}

@@ -28,7 +28,7 @@ function fold(text) {
 // English words lose common endings; Pagefind matches the rest as a prefix.
 function stem(word) {
   if (!/^[a-z]+$/.test(word)) return word;
-  for (const suffix of ["ing", "ed", "es", "s"]) {
+  for (const suffix of ["ies", "ing", "ed", "es", "s"]) {  // communities -> communit-
     if (word.endsWith(suffix) && word.length - suffix.length >= 4) return word.slice(0, -suffix.length);
   }
   return word;
