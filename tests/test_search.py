@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +33,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 SETTLE_SECONDS = 15
+MAX_RESULTS = 30  # search.js shows this many results at most
 
 QUESTION = "/questions/silent-members-reactivation/"
 TRADITIONAL = "喚醒計畫"  # in the question only: "…能看到數字變化的喚醒計畫"
@@ -125,6 +127,13 @@ class SearchPage:
     def select(self, selector: str, value: str) -> str:
         self.page.select_option(selector, value)  # `change` submits the form
         return self.settle()
+
+    def count_fragments(self) -> list[str]:
+        """A list that fills with every result fragment the page requests from now on."""
+        fragments: list[str] = []
+        self.page.on("request", lambda request: "/pagefind/fragment/" in request.url
+                     and fragments.append(request.url))
+        return fragments
 
     def results(self) -> list[dict]:
         """Every result shown: link, title, class, highlighted words and tags (read in one call)."""
@@ -274,6 +283,63 @@ def test_week_range_filter(search, indexed):
     results = search.results()
     weeks = {r.url: r.week for r in indexed}
     assert results and all(weeks[r["href"]] == "2026-W37" for r in results)
+
+
+def test_every_weekly_record_carries_its_iso_week_as_a_filter(indexed):
+    weekly = [r for r in indexed if r.kind in WEEKLY]
+    assert weekly and all(re.fullmatch(r"\d{4}-W\d{2}", r.week) and r.filters["week"] == [r.week]
+                          for r in weekly)
+    assert all("week" not in r.filters for r in indexed if r.kind in ("member", "event"))
+
+
+WEEKLY = ["question", "solution", "answer"]
+
+
+@pytest.mark.parametrize(("start", "end", "kinds"), [
+    ("2026-W46", "2026-W46", WEEKLY),  # the last week: a client-side filter fetched every other result
+    ("2026-W38", "2026-W40", WEEKLY[:2]),
+    ("2026-w38", "2026W40", WEEKLY[:2]),  # read as ISO labels
+    ("2000-W01", "2026-W36", WEEKLY[:2]),  # clamped to the archive's first week
+])
+def test_week_range_is_filtered_by_pagefind(search, indexed, start, end, kinds):
+    """The range gives exactly the sample's records of those weeks, and only the results shown
+    are fetched: one fragment request each, never more than MAX_RESULTS."""
+    low, high = (re.sub(r"^(\d{4})-?W", r"\1-W", w.upper()) for w in (start, end))
+    expected = {r.url for r in indexed if r.kind in kinds and low <= r.week <= high}
+    assert 0 < len(expected) <= MAX_RESULTS
+    fragments = search.count_fragments()
+    search.open(kind=kinds, **{"from": start, "to": end})
+    results = search.results()
+    assert {r["href"] for r in results} == expected
+    assert len(results) == len(expected)
+    assert len(fragments) == len(results)
+
+
+def test_wide_week_range_fetches_only_the_results_shown(search, indexed):
+    in_range = [r for r in indexed if r.week and "2026-W35" <= r.week <= "2026-W60"]
+    assert len(in_range) > MAX_RESULTS
+    fragments = search.count_fragments()
+    search.open(kind="answer", **{"from": "2026-W35", "to": "2026-W60"})
+    results = search.results()
+    assert len(results) == MAX_RESULTS
+    assert {r["href"] for r in results} <= {r.url for r in in_range if r.kind == "answer"}
+    assert len(fragments) == MAX_RESULTS
+    # With a query too: every result is in the range, and no more fragments than results
+    # (fewer when some were fetched for the search before).
+    fragments.clear()
+    search.type("社群")
+    results = search.results()
+    weeks = {r.url: r.week for r in indexed}
+    assert results and all("2026-W35" <= weeks[r["href"]] for r in results)
+    assert len(fragments) <= len(results) <= MAX_RESULTS
+
+
+@pytest.mark.parametrize(("start", "end"), [("2026-W40", "2026-W38"), ("2030-W01", ""), ("", "2001-W52")])
+def test_week_range_without_weeks_finds_nothing(search, start, end):
+    fragments = search.count_fragments()
+    status = search.open(q="社群", **{"from": start, "to": end})
+    assert search.results() == [] and fragments == []
+    assert status == search.page.get_attribute("#search-form", "data-no-results").replace("{query}", "社群")
 
 
 def test_no_results_shows_a_friendly_message(search):

@@ -67,14 +67,21 @@ function appendHighlighted(parent, text, words) {
   if (end < text.length) parent.append("…");
 }
 
+// "2025-w7" and "2025W07" read as "2025-W07": ISO week labels compare correctly as strings.
+function weekLabel(value) {
+  const text = (value || "").trim().toUpperCase();
+  const match = /^(\d{4})-?W(\d{1,2})$/.exec(text);
+  return match ? `${match[1]}-W${match[2].padStart(2, "0")}` : text;
+}
+
 function readForm() {
   const data = new FormData(form);
   return {
     q: (data.get("q") || "").trim(),
     kinds: data.getAll("kind"),
     tag: data.get("tag") || "",
-    from: (data.get("from") || "").trim().toUpperCase(),
-    to: (data.get("to") || "").trim().toUpperCase(),
+    from: weekLabel(data.get("from")),
+    to: weekLabel(data.get("to")),
     expertise: data.get("expertise") || "",
     industry: data.get("industry") || "",
   };
@@ -92,6 +99,14 @@ function message(template, values) {
 
 let pagefind = null;
 let latestRun = 0;  // a run that a newer one has overtaken stops writing to the page
+let weekLabels = null;
+
+// The archive's weeks between from and to (either may be empty), from the index's own `week`
+// filter: a range is clamped to the weeks that exist, and Pagefind does the filtering.
+async function weeksBetween(from, to) {
+  weekLabels ??= Object.keys((await pagefind.filters()).week || {}).sort();
+  return weekLabels.filter((week) => (!from || week >= from) && (!to || week <= to));
+}
 
 async function run() {
   const runId = ++latestRun;
@@ -110,19 +125,20 @@ async function run() {
   if (state.tag) filters.tag = state.tag;
   if (state.expertise) filters.expertise = state.expertise;
   if (state.industry) filters.industry = state.industry;
+  let inRange = true;
+  if (state.from || state.to) {
+    const weeks = await weeksBetween(state.from, state.to);
+    if (runId !== latestRun) return;
+    inRange = weeks.length > 0;
+    filters.week = { any: weeks };
+  }
   const words = terms(state.q);
   const query = words.length ? words.map(stem).join(" ") : null;
-  const search = await pagefind.search(query, { filters });
+  const search = inRange ? await pagefind.search(query, { filters }) : { results: [] };
   if (runId !== latestRun) return;
-  const shown = [];
-  for (const result of search.results) {
-    if (shown.length >= MAX_RESULTS) break;
-    const data = await result.data();
-    if (runId !== latestRun) return;
-    const week = data.meta.week || "";
-    if ((state.from && (!week || week < state.from)) || (state.to && (!week || week > state.to))) continue;
-    shown.push(data);
-  }
+  // Only the results shown are fetched (one fragment request each).
+  const shown = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
+  if (runId !== latestRun) return;
   list.replaceChildren();
   statusLine.textContent = shown.length
     ? message(form.dataset.count, { count: shown.length, query: state.q })
