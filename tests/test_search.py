@@ -370,6 +370,24 @@ def test_hostile_query_runs_no_script(browser, base_url, hostile):
         context.close()
 
 
+def test_no_favicon_request(browser, base_url):
+    """The pages name an empty icon, so the browser asks for no /favicon.ico (a 404 on most hosts).
+    The browser's own icon request is not a page request: its 404 shows only on the console."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        messages: list[str] = []
+        page.on("console", lambda message: messages.append(
+            f"{(message.location or {}).get('url', '')} {message.text}"))
+        for path in ("/", QUESTION, "/search/?q=%E7%A4%BE%E7%BE%A4"):
+            page.goto(base_url + path)
+            page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        assert [m for m in messages if "favicon" in m or "Content Security Policy" in m] == []
+    finally:
+        context.close()
+
+
 # ---------------------------------------------------------------------------- result links
 
 
