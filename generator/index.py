@@ -8,6 +8,11 @@ Chinese scripts: every indexed text is folded character by character to Simplifi
 made from OpenCC's t2s), and the browser folds queries with the same map (`search/fold.json`),
 so 運營 finds 运营 and the reverse. Results show the original text: it travels in the record's
 metadata, and the page highlights matches by folding it the same way.
+
+A character map cannot hold OpenCC's phrase forms: 計畫 folds to 计画, but a Simplified reader
+types 计划 (OpenCC converts 畫 to 划 in that phrase only). So each record's metadata also carries
+`phrases`, the places where OpenCC's phrase conversion of the original text differs from the
+fold, and the page highlights a term found in either form.
 """
 
 from __future__ import annotations
@@ -70,6 +75,53 @@ def fold_map_json() -> bytes:
     keys = sorted(table)
     return json.dumps({"from": "".join(map(chr, keys)), "to": "".join(table[k] for k in keys)},
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+_CHUNK = 64
+_LETTERS = re.compile(r"[^\W\d_a-zA-Z]+")  # runs of Han (and other non-ASCII letters)
+
+
+def _utf16(text: str) -> int:
+    """Length in UTF-16 code units, the unit of JavaScript's string offsets."""
+    return len(text) + sum(ord(ch) > 0xFFFF for ch in text)
+
+
+def phrase_forms(text: str, folded: str | None = None) -> list[list]:
+    """Where OpenCC's phrase conversion of `text` differs from the character fold, as
+    [[offset, replacement], …]: offsets in UTF-16 units of `text` (the browser's), each replacement
+    as long as what it replaces. Empty for most texts (Simplified, English, and Traditional
+    without such phrases). A stretch whose conversion changes its length is left out. `folded`
+    is fold(text) when the caller has it already."""
+    if folded is None:
+        folded = fold(text)
+    phrased = to_simplified(text)
+    if phrased == folded:
+        return []
+    if len(phrased) == len(folded):
+        pairs = [(0, folded, phrased)]
+    else:  # convert Han runs one by one, keep those whose length stays
+        pairs = []
+        for run in _LETTERS.finditer(text):
+            converted = to_simplified(run.group())
+            if len(converted) == len(run.group()):
+                pairs.append((run.start(), fold(run.group()), converted))
+    table = fold_table()
+    forms: list[list] = []
+    for start, a, b in pairs:
+        for chunk in range(0, len(a), _CHUNK):
+            if a[chunk:chunk + _CHUNK] == b[chunk:chunk + _CHUNK]:
+                continue
+            for i in range(chunk, min(chunk + _CHUNK, len(a))):
+                # A folded query can only match a character the fold leaves as it is (乾隆 keeps
+                # its 乾 in OpenCC, but a query 乾 folds to 干: such places are left out).
+                if a[i] != b[i] and ord(b[i]) not in table:
+                    at = start + i
+                    if forms and forms[-1][2] == at:  # extends the previous stretch
+                        forms[-1][1] += b[i]
+                        forms[-1][2] += 1
+                    else:
+                        forms.append([at, b[i], at + 1])
+    return [[_utf16(text[:at]), chars] for at, chars, _ in forms]
 
 
 def plain(html: str) -> str:
@@ -193,14 +245,18 @@ def build_index(site: Site) -> dict[str, bytes]:
         requests = []
         for record in records(site):
             original = record.text[:ORIGINAL_LIMIT]
+            folded = fold(record.text)  # char by char: its start is the fold of `original`
             meta = {"title": record.title, "kind": record.kind, "lang": record.lang, "text": original}
             if record.week:
                 meta["week"] = record.week
             if record.tags:
                 meta["tags"] = "\u241f".join(record.tags)  # a separator no tag contains
+            forms = phrase_forms(original, folded[:len(original)])
+            if forms:
+                meta["phrases"] = json.dumps(forms, ensure_ascii=False, separators=(",", ":"))
             requests.append({
                 "type": "AddRecord", "index_id": index_id, "url": record.url,
-                "content": fold(f"{record.title} {record.text}"), "language": "zh",
+                "content": f"{fold(record.title)} {folded}", "language": "zh",
                 "meta": meta, "filters": record.filters,
                 "sort": {"week": record.week} if record.week else None,
             })

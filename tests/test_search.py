@@ -20,7 +20,8 @@ import pytest
 
 from conftest import REPO
 from generator.cli import main
-from generator.index import records
+from generator import index
+from generator.index import phrase_forms, records
 from generator.model import read_community
 from generator.render import make_environment
 from generator.view import build_views
@@ -199,13 +200,29 @@ def test_highlight_shows_the_original_script(search):
     assert mark.evaluate("m => m.closest('.excerpt').lang") == "zh-Hant"
 
 
-@pytest.mark.xfail(strict=True, reason="fold is char by char (計畫 -> 计画) but a Simplified reader types "
-                                       "OpenCC's phrase form 计划: index.py could index both")
 def test_simplified_phrase_form_is_highlighted(search):
+    """The fold is char by char (計畫 -> 计画), but a Simplified reader types OpenCC's phrase form
+    计划: the record's phrase forms let the page highlight it."""
     assert t2s("計畫") == "计划"
     search.open(q="计划")
     results = search.results()
     assert results and all("計畫" in r["marks"] for r in results)
+    # The character forms still highlight as before.
+    search.open(q="计画")
+    assert all("計畫" in r["marks"] for r in search.results())
+
+
+def test_phrase_forms_are_where_opencc_and_the_fold_differ(monkeypatch):
+    assert phrase_forms("計畫") == [[1, "划"]]
+    assert phrase_forms("我們的計畫很好，瞭解一下") == [[4, "划"], [8, "了"]]
+    assert phrase_forms("😀 計畫") == [[4, "划"]]  # offsets in UTF-16 units, as in JavaScript
+    assert phrase_forms("运营 onboarding 計劃") == [] == phrase_forms("")
+    assert phrase_forms("乾隆的計畫") == [[4, "划"]]  # OpenCC keeps 乾 there, a folded query never does
+    # A conversion that changes the length: each Han run is converted alone, and a run whose
+    # length changes is left out.
+    real = index.to_simplified
+    monkeypatch.setattr(index, "to_simplified", lambda text: real(text).replace("了解", "了解了"))
+    assert phrase_forms("計畫，瞭解") == [[1, "划"]]
 
 
 @pytest.mark.parametrize("word", ["onboarding", "Onboarding", "onboards", "onboarded"])

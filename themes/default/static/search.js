@@ -38,18 +38,34 @@ function terms(query) {
   return fold(query).split(/\s+/).filter(Boolean);
 }
 
-function appendHighlighted(parent, text, words) {
-  // Find every match of a folded term in the folded text (same length, so offsets carry over).
+// The folded text with OpenCC's phrase forms put in (`phrases` of the record: [[offset, chars]],
+// each as long as what it replaces), so 计划 is found in 計畫 although 畫 folds to 画.
+function phrased(folded, phrases) {
+  let out = "", cursor = 0;
+  for (const [at, chars] of phrases) {
+    if (at < cursor || at + chars.length > folded.length) continue;
+    out += folded.slice(cursor, at) + chars.toLowerCase();
+    cursor = at + chars.length;
+  }
+  return out + folded.slice(cursor);
+}
+
+function appendHighlighted(parent, text, words, phrases = []) {
+  // Find every match of a folded term in the folded text, and in its phrase form (both as long as
+  // the text, so offsets carry over).
   const folded = fold(text);
+  const forms = phrases.length ? [folded, phrased(folded, phrases)] : [folded];
   const ranges = [];
-  for (const word of words) {
-    let at = folded.indexOf(word);
-    while (at !== -1 && word) {
-      ranges.push([at, at + word.length]);
-      at = folded.indexOf(word, at + word.length);
+  for (const form of forms) {
+    for (const word of words) {
+      let at = form.indexOf(word);
+      while (at !== -1 && word) {
+        ranges.push([at, at + word.length]);
+        at = form.indexOf(word, at + word.length);
+      }
     }
   }
-  ranges.sort((x, y) => x[0] - y[0]);
+  ranges.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
   const first = ranges.length ? ranges[0][0] : 0;
   const start = Math.max(0, first - 60);
   const end = Math.min(text.length, start + 220);
@@ -147,6 +163,17 @@ async function run() {
   for (const data of shown) list.append(card(data, marks));
 }
 
+function readPhrases(value) {
+  try {
+    const phrases = JSON.parse(value || "[]");
+    return Array.isArray(phrases)
+      ? phrases.filter((p) => Array.isArray(p) && Number.isInteger(p[0]) && typeof p[1] === "string")
+      : [];
+  } catch {
+    return [];
+  }
+}
+
 function card(data, words) {
   const item = document.createElement("li");
   item.className = `card result kind-${data.meta.kind}`;
@@ -166,7 +193,7 @@ function card(data, words) {
   const excerpt = document.createElement("p");
   excerpt.className = "excerpt";
   excerpt.lang = data.meta.lang || "";
-  appendHighlighted(excerpt, data.meta.text || "", words);
+  appendHighlighted(excerpt, data.meta.text || "", words, readPhrases(data.meta.phrases));
   item.append(heading, meta, excerpt);
   if (data.meta.tags) {
     const tags = document.createElement("ul");
