@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
+import socket
+import threading
 from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -97,3 +101,51 @@ def shequn(capsys):
         return Run(code, captured.out, captured.err)
 
     return run
+
+
+# ---------------------------------------------------------------------------- local HTTP
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for a server started in another process)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    """Serves files without logging; the server keeps the path of every request."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def log_request(self, code="-", size="-") -> None:
+        self.server.requested.append(self.path)
+
+
+class StaticServer:
+    """A folder served over HTTP on 127.0.0.1 (a port of its own) by a thread, as a static host
+    would: `url` has no trailing slash; `requested` lists the paths asked for, in order.
+    A context manager: it stops on leaving."""
+
+    def __init__(self, folder: Path) -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+        self.httpd.requested = []
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def requested(self) -> list[str]:
+        return self.httpd.requested
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+    def __enter__(self) -> "StaticServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

@@ -12,17 +12,14 @@ violation fails, with its rule, impact and the first few elements.
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, StaticServer
 from generator.cli import main
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -86,20 +83,10 @@ def out(tmp_path_factory) -> Path:
     return out
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(out):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with StaticServer(out) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")

@@ -17,19 +17,16 @@ commit), built, timed and opened.
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
-import threading
 import time
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, StaticServer
 from generator.cli import main
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -124,25 +121,10 @@ def out(tmp_path_factory) -> Path:
     return out
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-def serve(folder: Path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, thread
-
-
 @pytest.fixture(scope="module")
 def base_url(out):
-    server, thread = serve(out)
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with StaticServer(out) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")
@@ -496,23 +478,19 @@ def test_ten_thousand_answers(tmp_path, browser, capsys):
     assert page_file.exists()
     html = page_file.read_text(encoding="utf-8")
     assert html.count('class="answer"') == BIG + 1
-    server, thread = serve(out)
-    base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    watcher = Watcher(browser, base_url)
-    try:
-        started = time.monotonic()
-        watcher.page.goto(f"{base_url}/questions/many-answers/", wait_until="load")
-        opened = time.monotonic() - started
-        started = time.monotonic()
-        assert watcher.page.locator("article.answer").count() == BIG + 1
-        found = dom_findings(watcher.page, selectors=False) + watcher.take()
-        scanned = time.monotonic() - started
-        assert not found, "\n".join(found[:20])
-    finally:
-        watcher.close()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with StaticServer(out) as server:
+        watcher = Watcher(browser, server.url)
+        try:
+            started = time.monotonic()
+            watcher.page.goto(f"{server.url}/questions/many-answers/", wait_until="load")
+            opened = time.monotonic() - started
+            started = time.monotonic()
+            assert watcher.page.locator("article.answer").count() == BIG + 1
+            found = dom_findings(watcher.page, selectors=False) + watcher.take()
+            scanned = time.monotonic() - started
+            assert not found, "\n".join(found[:20])
+        finally:
+            watcher.close()
     with capsys.disabled():
         print(f"\n10,000 answers: generated in {generated:.1f} s, built in {built:.1f} s "
               f"({len(html) / 1e6:.1f} MB page), opened in {opened:.1f} s, scanned in {scanned:.1f} s")

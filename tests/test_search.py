@@ -7,18 +7,15 @@ the tests poll `#search-status` until it holds a final message (not the "…" of
 
 from __future__ import annotations
 
-import functools
 import os
 import re
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlencode, urlsplit
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, StaticServer
 from generator.cli import main
 from generator import index
 from generator.index import phrase_forms, records
@@ -63,20 +60,15 @@ def indexed() -> list:
     return list(records(site))
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
+@pytest.fixture(scope="module")
+def server(out):
+    with StaticServer(out) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def base_url(out):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+def base_url(server):
+    return server.url
 
 
 @pytest.fixture(scope="module")
@@ -387,19 +379,22 @@ def test_hostile_query_runs_no_script(browser, base_url, hostile):
         context.close()
 
 
-def test_no_favicon_request(browser, base_url):
+def test_no_favicon_request(browser, server):
     """The pages name an empty icon, so the browser asks for no /favicon.ico (a 404 on most hosts).
-    The browser's own icon request is not a page request: its 404 shows only on the console."""
+    The browser's own icon request is no page request: the server's log and the console see it."""
     context = browser.new_context()
     try:
         page = context.new_page()
         messages: list[str] = []
         page.on("console", lambda message: messages.append(
             f"{(message.location or {}).get('url', '')} {message.text}"))
+        mark = len(server.requested)
         for path in ("/", QUESTION, "/search/?q=%E7%A4%BE%E7%BE%A4"):
-            page.goto(base_url + path)
+            page.goto(server.url + path)
             page.wait_for_load_state("networkidle")
         page.wait_for_timeout(500)
+        requested = [urlsplit(p).path for p in server.requested[mark:]]
+        assert "/search/" in requested and "/favicon.ico" not in requested
         assert [m for m in messages if "favicon" in m or "Content Security Policy" in m] == []
     finally:
         context.close()

@@ -14,13 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from conftest import REPO, free_port
 
 
 class Events:
