@@ -62,9 +62,17 @@ class Formats:
         self.locale = Locale.parse(CLDR[language])
         self.currency = currency
         self._collator = icu.Collator.createInstance(icu.Locale(COLLATION[language]))
+        self._dates: dict[tuple[dt.date, str], str] = {}
 
     def date(self, day: dt.date | None, length: str = "long") -> str:
-        return format_date(day, format=length, locale=self.locale) if day else ""
+        if not day:
+            return ""
+        # A large archive formats the same few thousand days tens of thousands of times.
+        key = (day, length)
+        text = self._dates.get(key)
+        if text is None:
+            text = self._dates[key] = format_date(day, format=length, locale=self.locale)
+        return text
 
     def money(self, amount: Decimal | None) -> str:
         if amount is None:
@@ -102,8 +110,11 @@ def script_of(text: str, default: str) -> str:
     """The BCP 47 tag for a text: zh-Hant or zh-Hans when Chinese (by which conversion changes
     it), en when it has Latin letters and no Han characters, else `default`."""
     sample = text[:400]
-    if not _HAN.search(sample):
+    first_han = _HAN.search(sample)
+    if not first_han:
         return "en" if _LATIN.search(sample) else default
+    # A hundred characters from the first Han one tell the script as well as a whole body does.
+    sample = sample[max(0, first_han.start() - 4):first_han.start() + 100]
     simplified = to_simplified(sample)
     if simplified != sample:
         return "zh-Hant"

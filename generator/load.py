@@ -233,14 +233,16 @@ def _has_error(diags: list[Diagnostic]) -> bool:
 # ---------------------------------------------------------------------------- reading files
 
 
-def read_text(root: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
-    """Read one record file as UTF-8 text, refusing what a record file cannot be."""
+def read_text(root: Path, rel: str, folders: dict[str, str] | None = None) -> tuple[str | None, list[Diagnostic]]:
+    """Read one record file as UTF-8 text, refusing what a record file cannot be. `folders`
+    remembers the real paths of folders across the files of one load."""
     here = Loc(rel)
     full = os.path.join(root, rel)
+    folders = {} if folders is None else folders
     try:
         info = os.lstat(full)
         # The real path, not only a final link: a linked folder on the way counts too.
-        real, base = os.path.realpath(full), os.path.realpath(root)
+        real, base = _real_path(full, stat.S_ISLNK(info.st_mode), folders), _real_folder(str(root), folders)
         if os.path.commonpath([real, base]) != base:
             return None, [error(here, "is a symbolic link to a place outside the source folder; not read")]
         if stat.S_ISLNK(info.st_mode):
@@ -269,6 +271,20 @@ def read_text(root: Path, rel: str) -> tuple[str | None, list[Diagnostic]]:
         return None, [error(Loc(rel, line, column),
                             f"is not valid UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8")]
     return text.removeprefix("\ufeff"), []
+
+
+def _real_folder(folder: str, folders: dict[str, str]) -> str:
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = os.path.realpath(folder)
+    return real
+
+
+def _real_path(path: str, is_link: bool, folders: dict[str, str]) -> str:
+    if is_link:
+        return os.path.realpath(path)
+    folder, name = os.path.split(path)
+    return os.path.join(_real_folder(folder, folders), name)
 
 
 def _leaves_root(root: Path, entry: os.DirEntry) -> bool:
@@ -406,7 +422,8 @@ class FileCache:
     def __init__(self) -> None:
         self.entries: dict[str, tuple[tuple[int, int], Document | None, list[Diagnostic]]] = {}
 
-    def get(self, root: Path, kind: str, rel: str) -> tuple[Document | None, list[Diagnostic]]:
+    def get(self, root: Path, kind: str, rel: str,
+            folders: dict[str, str] | None = None) -> tuple[Document | None, list[Diagnostic]]:
         try:
             info = os.stat(os.path.join(root, rel))
             stamp = (info.st_mtime_ns, info.st_size)
@@ -415,7 +432,7 @@ class FileCache:
         cached = self.entries.get(rel)
         if cached is not None and cached[0] == stamp and stamp != (-1, -1):
             return cached[1], cached[2]
-        document, diags = _load_file(root, kind, rel)
+        document, diags = _load_file(root, kind, rel, folders)
         self.entries[rel] = (stamp, document, diags)
         return document, diags
 
@@ -428,8 +445,9 @@ def load_source(root: Path, cache: FileCache | None = None) -> Loaded:
     processes (pickling) cost more than the parsing it spread over two cores."""
     paths, diags = discover(root)
     documents: list[Document] = []
+    folders: dict[str, str] = {}
     for kind, rel in paths:
-        document, more = cache.get(root, kind, rel) if cache else _load_file(root, kind, rel)
+        document, more = cache.get(root, kind, rel, folders) if cache else _load_file(root, kind, rel, folders)
         diags += more
         if document is not None:
             documents.append(document)
@@ -441,11 +459,12 @@ def _file_stem(rel: str) -> str:
     return rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
-def _load_file(root: Path, kind: str, rel: str) -> tuple[Document | None, list[Diagnostic]]:
+def _load_file(root: Path, kind: str, rel: str,
+               folders: dict[str, str] | None = None) -> tuple[Document | None, list[Diagnostic]]:
     if kind in ("week", "question") and not os.path.lexists(os.path.join(root, rel)):
         folder = rel.rsplit("/", 1)[0]
         return None, [error(Loc(folder), f"no {MISSING_MESSAGES[kind]}")]
-    text, diags = read_text(root, rel)
+    text, diags = read_text(root, rel, folders)
     if text is None:
         return None, diags
     document, more = parse_document(kind, rel, text)

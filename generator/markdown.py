@@ -9,6 +9,7 @@ link is rewritten by the `resolve` function the caller passes, and a link that c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -18,7 +19,9 @@ from typing import Callable
 from urllib.parse import unquote
 
 import markdown_it
+import markdown_it_pyrs
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -44,11 +47,16 @@ def heading_slug(title: str) -> str:
     return re.sub(r"\s+", "-", text) or "section"
 
 
-def _highlight(code: str, language: str, attrs: str) -> str:
+@functools.lru_cache(maxsize=256)
+def _lexer(language: str):
     try:
-        lexer = get_lexer_by_name(language.split()[0]) if language else None
+        return get_lexer_by_name(language)
     except ClassNotFound:
-        lexer = None
+        return None
+
+
+def _highlight(code: str, language: str, attrs: str) -> str:
+    lexer = _lexer(language.split()[0]) if language.split() else None
     if lexer is None:
         return ""  # markdown-it escapes and wraps the code itself
     return highlight(code, lexer, _FORMATTER)
@@ -106,7 +114,28 @@ def _table_close(self, tokens, idx, options, env) -> str:
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
 
-def make_markdown(resolve: Resolver) -> MarkdownIt:
+class Markdown:
+    """The configured renderer. markdown-it-pyrs parses and `_TreeRenderer` writes the HTML;
+    markdown-it-py, configured the same way, takes the rare body nested too deep for the Rust
+    parser's stack (and is the reference the tests compare the fast engine with)."""
+
+    def __init__(self, resolve: Resolver) -> None:
+        self.resolve = resolve
+        self.reference = markdown_it_py(resolve)
+        self.parser = markdown_it_pyrs.MarkdownIt("zero").enable_many(_RS_RULES)
+
+    def render(self, text: str, scope: str = "", heading_shift: int = 0) -> str:
+        if _too_deep_for_rust(text):
+            return render_reference(self.reference, text, scope, heading_shift)
+        return _TreeRenderer(self.resolve, scope, heading_shift).render(
+            self.parser.tree(text), has_footnotes="^" in text)
+
+
+def make_markdown(resolve: Resolver) -> Markdown:
+    return Markdown(resolve)
+
+
+def markdown_it_py(resolve: Resolver) -> MarkdownIt:
     md = (
         MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
                                   "highlight": _highlight})
@@ -154,9 +183,13 @@ def _scoped_ids(state) -> None:
                 token.attrSet("id", f"{scope}-{token.attrGet('id')}")
 
 
-def render_markdown(md: MarkdownIt, text: str, scope: str = "", heading_shift: int = 0) -> str:
+def render_markdown(md: Markdown, text: str, scope: str = "", heading_shift: int = 0) -> str:
     """Render one body. `scope` prefixes its ids; `heading_shift` moves its headings down so
     they nest under the page's own (an answer's `##` under the answer's h3 becomes h4)."""
+    return md.render(text, scope, heading_shift)
+
+
+def render_reference(md: MarkdownIt, text: str, scope: str = "", heading_shift: int = 0) -> str:
     env = {"headingShift": heading_shift}
     if scope:
         env["docId"] = scope
@@ -167,10 +200,10 @@ def render_markdown(md: MarkdownIt, text: str, scope: str = "", heading_shift: i
 
 # (text, scope, heading_shift): everything a rendering depends on, besides record links.
 Job = tuple[str, str, int]
-CACHE_VERSION = f"3/{markdown_it.__version__}"
+CACHE_VERSION = f"4/{markdown_it.__version__}/{markdown_it_pyrs.__version__}"
 PARALLEL_JOBS = 400  # below this, starting worker processes costs more than it saves
 
-_worker_md: MarkdownIt | None = None
+_worker_md: Markdown | None = None
 
 
 _RECORD_TARGET = re.compile(r"(?:\]\(\s*<?|\]:\s*<?)(q|a|m|w|t):([^)\s>]*)")
@@ -195,7 +228,7 @@ def _render_job(job: Job) -> str:
     return render_markdown(_worker_md, *job)
 
 
-def render_many(md: MarkdownIt, jobs: list[Job], workers: int | None = None) -> list[str]:
+def render_many(md: Markdown, jobs: list[Job], workers: int | None = None) -> list[str]:
     """Render many bodies, in parallel across cores when there are enough of them. Workers are
     forked, so they share `md` (and the resolver it closes over) without pickling it."""
     global _worker_md
@@ -208,3 +241,291 @@ def render_many(md: MarkdownIt, jobs: list[Job], workers: int | None = None) -> 
             return pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
     finally:
         _worker_md = None
+
+
+# ---------------------------------------------------------------------------- the fast engine
+
+# markdown-it-pyrs (markdown-it's rules, compiled from Rust) parses; `_TreeRenderer` writes the
+# same HTML as the markdown-it-py configuration above from its syntax tree, ten times faster.
+_RS_RULES = ["blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph",
+             "reference", "autolink", "backticks", "emphasis", "entity", "escape", "image", "link",
+             "newline", "table", "strikethrough", "footnote", "tasklist"]  # no raw HTML, no linkify
+_BLOCKS = frozenset({"paragraph", "heading", "bullet_list", "ordered_list", "list_item", "blockquote", "hr",
+                     "fence", "code_block", "table", "footnote_container", "footnote_def", "definition"})
+# The Rust parser recurses, and overflows the stack (a crash, not an exception) between 20,000
+# and 50,000 nested blocks and near 100,000 nested spans, measured. Each level of nesting takes
+# at least one character of a line's prefix or one span mark, so a body that could nest 10,000
+# deep goes to markdown-it-py instead (which keeps 100 levels).
+_DEEP_PREFIX = re.compile(r"^[ \t>*+\-.)0-9]{10000}", re.M)
+_SPAN_MARKS = re.compile(r"[*_~\[!]")
+_MAX_SPAN_MARKS = 20000
+_CHECKBOX = ('<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">',
+             '<input class="task-list-item-checkbox" checked="checked" disabled="disabled" type="checkbox">')
+_ALIGN = {"left": ' style="text-align:left"', "right": ' style="text-align:right"',
+          "center": ' style="text-align:center"'}
+
+
+def _children(node) -> list:
+    return node.children
+
+
+def _too_deep_for_rust(text: str) -> bool:
+    return bool(_DEEP_PREFIX.search(text)) or len(_SPAN_MARKS.findall(text)) > _MAX_SPAN_MARKS
+
+
+def _heading_text(node) -> str:
+    """What a heading's anchor is made from: its text and code, images left out (markdown-it-py's
+    anchors plugin reads the heading's flat inline tokens, where an image keeps its own)."""
+    out: list[str] = []
+    stack = list(reversed(node.children))
+    while stack:
+        current = stack.pop()
+        if current.name in ("text", "text_special"):
+            out.append(current.meta.get("content", ""))
+        elif current.name != "image":
+            stack.extend(reversed(current.children))
+    return "".join(out)
+
+
+def _inline_text(node) -> str:
+    """An image's alt text: the text of its content without markup (CommonMark's rule)."""
+    out: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        name = current.name
+        if name in ("text", "text_special"):
+            out.append(current.meta.get("content", ""))
+        elif name in ("softbreak", "hardbreak"):
+            out.append("\n")
+        else:
+            stack.extend(reversed(current.children))
+    return "".join(out)
+
+
+class _TreeRenderer:
+    """One body's tree to HTML. Iterative, so nesting depth never meets Python's recursion
+    limit: every handler returns the strings and child nodes that stand for its node, in order."""
+
+    def __init__(self, resolve: Resolver, scope: str, shift: int) -> None:
+        self.resolve, self.scope, self.shift = resolve, scope, shift
+        self.slugs: set[str] = set()
+        self.footnote_prefix = f"-{scope}-" if scope else ""
+        self.footnote_numbers: dict[int, int] = {}  # pyrs def_id -> number by first reference
+        self.footnote_seen: dict[int, int] = {}
+
+    def render(self, root, has_footnotes: bool = True) -> str:
+        if has_footnotes:
+            self._number_footnotes(root)
+        out: list[str] = []
+        stack: list = [root]
+        handlers: dict = {}
+        while stack:
+            item = stack.pop()
+            if type(item) is str:
+                out.append(item)
+                continue
+            name = item.name
+            handler = handlers.get(name)
+            if handler is None:
+                handler = handlers[name] = getattr(self, "_" + name, _children)
+            stack.extend(reversed(handler(item)))
+        return "".join(out)
+
+    def _number_footnotes(self, root) -> None:
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if node.name == "footnote_ref":
+                self.footnote_numbers.setdefault(node.meta["def_id"], len(self.footnote_numbers) + 1)
+            elif node.name == "footnote_container":
+                continue  # references inside notes count after those in the text, as markdown-it-py's
+            stack.extend(reversed(node.children))
+        stack = [c for c in root.children if c.name == "footnote_container"]
+        while stack:
+            node = stack.pop()
+            if node.name == "footnote_ref":
+                self.footnote_numbers.setdefault(node.meta["def_id"], len(self.footnote_numbers) + 1)
+            stack.extend(reversed(node.children))
+
+    # -- blocks
+    def _paragraph(self, node) -> list:
+        return ["<p>", *node.children, "</p>\n"]
+
+    def _heading(self, node) -> list:
+        level = node.meta["level"]
+        tag = f"h{min(6, level + self.shift)}"
+        attrs = ""
+        if 2 <= level <= 4:
+            title = _heading_text(node)
+            slug = base = heading_slug(title)
+            count = 0
+            while slug in self.slugs:
+                count += 1
+                slug = f"{base}-{count}"
+            self.slugs.add(slug)
+            attrs = f' id="{escapeHtml(f"{self.scope}-{slug}" if self.scope else slug)}"'
+        return [f"<{tag}{attrs}>", *node.children, f"</{tag}>\n"]
+
+    def _blockquote(self, node) -> list:
+        if not node.children:
+            return ["<blockquote></blockquote>\n"]
+        return ["<blockquote>\n", *node.children, "</blockquote>\n"]
+
+    def _bullet_list(self, node) -> list:
+        tasks = ' class="contains-task-list"' if node.attrs.get("class") == "contains-task-list" else ""
+        return [f"<ul{tasks}>\n", *node.children, "</ul>\n"]
+
+    def _ordered_list(self, node) -> list:
+        start = node.meta.get("start", 1)
+        return [f'<ol start="{start}">\n' if start != 1 else "<ol>\n", *node.children, "</ol>\n"]
+
+    def _list_item(self, node) -> list:
+        """A tight item's paragraphs are hidden: their text stands in the <li> itself (and a
+        block after it starts on a new line, as markdown-it-py writes it)."""
+        children = list(node.children)
+        task = ""
+        if children and children[0].name == "todo_checkbox":
+            task = _CHECKBOX[bool(children.pop(0).meta.get("checked"))]
+        parts: list = ['<li class="task-list-item">' if task or node.attrs.get("class") == "task-list-item" else "<li>"]
+        previous_inline = False
+        if task:  # the checkbox and the item's first text make one label
+            if children and children[0].name == "paragraph":
+                parts += ["\n<p><label>" + task, *children.pop(0).children, "</label></p>\n"]
+            else:
+                run = next((i for i, c in enumerate(children) if c.name in _BLOCKS), len(children))
+                parts += ["<label>" + task, *children[:run], "</label>"]
+                children, previous_inline = children[run:], True
+        elif children and children[0].name in _BLOCKS:
+            parts.append("\n")
+        for child in children:
+            block = child.name in _BLOCKS
+            if block and previous_inline and child.name not in ("fence", "code_block", "table"):
+                parts.append("\n")
+            parts.append(child)
+            previous_inline = not block
+        parts.append("</li>\n")
+        return parts
+
+    def _hr(self, node) -> list:
+        return ["<hr />\n"]
+
+    def _fence(self, node) -> list:
+        info = unescapeAll(node.meta.get("info", "")).strip()
+        language, attrs = (info.split(maxsplit=1) + [""])[:2] if info else ("", "")
+        content = node.meta.get("content", "")
+        code = _highlight(content, language, attrs) or escapeHtml(content)
+        cls = f' class="{escapeHtml("language-" + language)}"' if info else ""
+        return [f'<pre tabindex="0"><code{cls}>{code}</code></pre>\n']
+
+    def _code_block(self, node) -> list:
+        return [f'<pre tabindex="0"><code>{escapeHtml(node.meta.get("content", ""))}</code></pre>\n']
+
+    def _table(self, node) -> list:
+        alignments = node.meta.get("alignments", [])
+        parts: list = ['<div class="table-scroll" tabindex="0"><table>\n']
+        for section in node.children:
+            header = section.name == "thead"
+            parts.append(f"<{section.name}>\n")
+            for row in section.children:
+                parts.append("<tr>\n")
+                for column, cell in enumerate(row.children):
+                    # An empty header cell (the corner of a two-way table) names nothing: a data cell.
+                    empty = all(c.name == "text" and not c.meta.get("content", "").strip() for c in cell.children)
+                    tag = "th" if header and not empty else "td"
+                    align = _ALIGN.get(alignments[column] if column < len(alignments) else "", "")
+                    parts += [f"<{tag}{align}>", *cell.children, f"</{tag}>\n"]
+                parts.append("</tr>\n")
+            parts.append(f"</{section.name}>\n")
+        parts.append("</table>\n</div>\n")
+        return parts
+
+    def _definition(self, node) -> list:
+        return []
+
+    # -- footnotes
+    def _footnote_ident(self, def_id: int) -> str:
+        return f"{self.footnote_prefix}{self.footnote_numbers.get(def_id, 0)}"
+
+    def _footnote_ref(self, node) -> list:
+        def_id = node.meta["def_id"]
+        sub = self.footnote_seen.get(def_id, 0)
+        self.footnote_seen[def_id] = sub + 1
+        ident, number = self._footnote_ident(def_id), str(self.footnote_numbers.get(def_id, 0))
+        suffix = f":{sub}" if sub else ""
+        return [f'<sup class="footnote-ref"><a href="#fn{ident}" id="fnref{ident}{suffix}">[{number}{suffix}]</a></sup>']
+
+    def _footnote_container(self, node) -> list:
+        notes = sorted((n for n in node.children if n.meta.get("def_id") in self.footnote_numbers),
+                       key=lambda n: self.footnote_numbers[n.meta["def_id"]])
+        if not notes:
+            return []
+        return ['<hr class="footnotes-sep" />\n<section class="footnotes">\n<ol class="footnotes-list">\n',
+                *notes, "</ol>\n</section>\n"]
+
+    def _footnote_def(self, node) -> list:
+        self.current_note = node.meta["def_id"]
+        return [f'<li id="fn{self._footnote_ident(node.meta["def_id"])}" class="footnote-item">',
+                *node.children, "</li>\n"]
+
+    def _footnote_ref_anchor(self, node) -> list:
+        ident = self._footnote_ident(self.current_note)
+        return [f' <a href="#fnref{ident}{f":{sub}" if sub else ""}" class="footnote-backref">\u21a9\ufe0e</a>'
+                for sub in range(len(node.meta.get("ref_ids", [])))]
+
+    # -- spans
+    def _text(self, node) -> list:
+        return [escapeHtml(node.meta.get("content", ""))]
+
+    _text_special = _text
+
+    def _softbreak(self, node) -> list:
+        return ["\n"]
+
+    def _hardbreak(self, node) -> list:
+        return ["<br />\n"]
+
+    def _em(self, node) -> list:
+        return ["<em>", *node.children, "</em>"]
+
+    def _strong(self, node) -> list:
+        return ["<strong>", *node.children, "</strong>"]
+
+    def _strikethrough(self, node) -> list:
+        return ["<s>", *node.children, "</s>"]
+
+    def _code_inline(self, node) -> list:
+        return ["<code>" + escapeHtml("".join(c.meta.get("content", "") for c in node.children)) + "</code>"]
+
+    def _target(self, url: str) -> str | None:
+        """Where a link may point, or None when it must become its text."""
+        match = _SCHEME.match(url)
+        if match and match[1].lower() in RECORD_SCHEMES:
+            return self.resolve(match[1].lower(), unquote(url[match.end():]))
+        # Checked decoded too: `< javascript:…>` arrives as `%20javascript:…`.
+        return url if _validate_link(url) and _validate_link(unquote(url)) else None
+
+    def _link(self, node) -> list:
+        target = self._target(node.meta.get("url", ""))
+        if target is None:
+            return list(node.children)
+        title = node.meta.get("title")
+        title = f' title="{escapeHtml(title)}"' if title else ""
+        return [f'<a href="{escapeHtml(target)}"{title}>', *node.children, "</a>"]
+
+    _autolink = _link
+
+    def _image(self, node) -> list:
+        url = node.meta.get("url", "")
+        alt = _inline_text(node)
+        match = _SCHEME.match(url)
+        if (match and match[1].lower() in RECORD_SCHEMES) or self._target(url) is None:
+            return [escapeHtml(alt)]
+        title = node.meta.get("title")
+        title = f' title="{escapeHtml(title)}"' if title else ""
+        return [f'<img src="{escapeHtml(url)}" alt="{escapeHtml(alt)}"{title} />']
+
+    def _html_inline(self, node) -> list:
+        return [escapeHtml(node.meta.get("content", ""))]  # never enabled; escaped all the same
+
+    _html_block = _html_inline

@@ -45,12 +45,13 @@ class Community:
     book: Book | None
     pools: Mapping[str, Decimal]  # week id -> the award pool in force that week
     tags: Mapping[str, tuple[str, ...]]  # tag -> question slugs
+    week_questions: Mapping[str, tuple[str, ...]]  # week id -> question slugs
 
     def answer(self, ref: AnswerRef) -> Answer | None:
         return next((a for a in self.answers.get(ref.slug, ()) if a.author == ref.handle), None)
 
     def questions_of(self, week_id: str) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions.values() if q.week == week_id)
+        return tuple(self.questions[slug] for slug in self.week_questions.get(week_id, ()))
 
     def credits_of(self, slug: str) -> tuple[Credit, ...]:
         """Who is credited for a curated solution: as written, or every answer's author."""
@@ -76,6 +77,13 @@ class Community:
 
 def _frozen(mapping: dict) -> Mapping:
     return MappingProxyType(mapping)
+
+
+def _group(questions: Iterable[Question], key) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for question in questions:
+        grouped[key(question)].append(question.slug)
+    return {k: tuple(v) for k, v in grouped.items()}
 
 
 class _Checker:
@@ -201,6 +209,7 @@ def assemble(records: Records, member_files: frozenset[str] = frozenset()) -> tu
         answers=community_answers, solutions=_frozen(solutions), fund=fund, events=events,
         about=records.about, book=records.book, pools=_frozen(pools),
         tags=_frozen({tag: tuple(slugs) for tag, slugs in tags.items()}),
+        week_questions=_frozen(_group(questions.values(), lambda q: q.week)),
     )
     if community.book is not None:
         for index, chapter in enumerate(community.book.chapters):

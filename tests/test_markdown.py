@@ -1,0 +1,120 @@
+"""The fast Markdown engine (markdown-it-pyrs parsing, shequn's tree renderer) against the
+reference (markdown-it-py with the same plugins and rules), on real bodies."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from generator.markdown import make_markdown, render_reference
+
+
+def resolve(scheme: str, rest: str) -> str | None:
+    # Some targets resolve and some do not, as in a real archive.
+    return f"/{scheme}/{rest}/" if len(rest) % 3 else None
+
+
+MD = make_markdown(resolve)
+
+
+def bodies(root: Path) -> list[tuple[str, str]]:
+    found = []
+    for path in sorted(root.rglob("*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if text.startswith("---"):
+            end = text.find("\n---", 3)
+            text = text[text.find("\n", end + 1) + 1:]
+        found.append((str(path.relative_to(root)), text))
+    return found
+
+
+def differences(items: list[tuple[str, str]], scope: str = "answer-x", shift: int = 1) -> list[str]:
+    return [name for name, text in items
+            if MD.render(text, scope, shift) != render_reference(MD.reference, text, scope, shift)]
+
+
+SNIPPETS = [
+    "# Title\n\n## 背景與訴求\n\n## 背景與訴求\n\n### `code` &amp; *em*\n\n#### four\n\n##### five",
+    "- a\n  - b\n    - c\n- d\n\n1. x\n2. y\n\n3) z",
+    "- loose\n\n  second paragraph\n- item\n\n  ```python\n  print(1)\n  ```",
+    "- [x] done *well*\n- [ ] open\n  - nested\n\n* [ ] loose task\n\n  more",
+    "x[^b] y[^a] z[^b] w^[inline *note*]\n\n[^a]: A\n[^b]: B\n\n    code in b\n[^c]: unused",
+    "| a | | c |\n|:--|--:|:-:|\n| 1 | [q](q:abc) | ![i *x*](https://e.org/i.png \"t\") |\n\n| h |\n|---|",
+    "> quote\n> - list\n>\n> > deeper\n\n>\n\n---\n\n***",
+    "soft\nbreak  \nhard\\\nbreak <http://a.example> <a@b.example> &copy; &#35; \\* `a<b`",
+    "[rel](../x \"t&\") [rec](q:ab) [rec2](m:abc) [js](javascript:alert(1)) [ref][r]\n\n[r]: https://r.example",
+    "## [linked](https://e.org) ![img](https://e.org/i.png) heading",
+    "```\nno language <b>\n```\n\n```unknown-lang extra\nx\n```\n\n    indented <i>",
+    "~~struck~~ **strong _em_** ***both***",
+    "",
+    "\n\n",
+    "ü 𠮷 emoji 🙂 RTL \u202e text",
+]
+
+
+def test_the_engines_agree_on_the_sample():
+    assert differences(bodies(REPO / "content")) == []
+
+
+def test_the_engines_agree_on_a_generated_community(tmp_path):
+    source = tmp_path / "generated"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(source), "--questions", "300",
+                    "--seed", "11"], check=True, capture_output=True)
+    items = bodies(source / "content")
+    assert len(items) > 1500
+    assert differences(items) == []
+
+
+@pytest.mark.parametrize("text", SNIPPETS)
+@pytest.mark.parametrize("scope,shift", [("", 0), ("answer-x", 1)])
+def test_the_engines_agree_on_each_construct(text, scope, shift):
+    assert MD.render(text, scope, shift) == render_reference(MD.reference, text, scope, shift)
+
+
+def test_on_hostile_bodies_the_fast_engine_never_links_more():
+    """Where the engines differ on the hostile corpus, the fast one is the stricter: every link
+    target and image source it writes, the reference writes too."""
+    targets = re.compile(r'(?:href|src)="([^"]*)"')
+    differing = 0
+    for name, text in bodies(REPO / "tests" / "hostile"):
+        fast, reference = MD.render(text, "s", 1), render_reference(MD.reference, text, "s", 1)
+        if fast != reference:
+            differing += 1
+            assert set(targets.findall(fast)) <= set(targets.findall(reference)), name
+    assert differing > 0  # the corpus does reach the cases where they differ
+
+
+def test_a_link_with_a_scheme_not_allowed_becomes_its_text():
+    # markdown-it-py leaves such a link's source as it was; the fast engine keeps only its text.
+    html = MD.render("[slides](ftp://files.example/x.pdf) ![chart](data:image/png;base64,AAAA) "
+                     "[odd](%6Aavascript:alert(1)) [lead](< javascript:alert(1)>)")
+    assert html == "<p>slides chart odd lead</p>\n"
+
+
+def test_deep_nesting_keeps_its_text_and_never_crashes():
+    """1,000 levels keep every word (markdown-it-py alone dropped them after 100); 30,000 levels,
+    which would overflow the Rust parser's stack, go to the reference engine (which keeps 100).
+    In a child process, so a crash would fail this test, not the run."""
+    script = textwrap.dedent("""
+        import sys
+        from generator.markdown import make_markdown
+        md = make_markdown(lambda s, r: None)
+        for depth in (1000, 30000):
+            for prefix in ("> ", "- ", "1. "):
+                html = md.render(prefix * depth + "DEEPWORD\\n\\nAFTERWORD\\n")
+                print(depth, prefix.strip(), "DEEPWORD" in html, "AFTERWORD" in html)
+        html = md.render("*a " * 60000 + "x" + " a*" * 60000)
+        print("spans", "x" in html)
+    """)
+    run = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    lines = run.stdout.split("\n")
+    assert all(line.endswith("True True") for line in lines if line.startswith("1000 ")), run.stdout
+    assert sum(line.startswith("30000 ") for line in lines) == 3, run.stdout  # reached, no crash
+    assert "spans True" in run.stdout
