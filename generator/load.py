@@ -11,12 +11,13 @@ become one located diagnostic and the run goes on.
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Callable, Union
 
 import yaml
 
@@ -114,10 +115,46 @@ def _tag_problem(tag: str) -> str:
     return f"YAML tag {shown} is not supported"
 
 
+# libyaml ends lines also at NEL, LINE SEPARATOR and PARAGRAPH SEPARATOR (YAML 1.1); editors,
+# git and grep only at \n, \r\n and \r. Locations are given in the editors' lines.
+_YAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_EDITOR_BREAK = re.compile(r"\r\n|[\r\n]")
+Remap = Callable[[int, int], tuple[int, int]]
+
+
+def editor_lines(text: str) -> list[str]:
+    """The text's lines as an editor counts them, each with its line end."""
+    return [line for line in _EDITOR_BREAK_KEEP.split(text) if line]
+
+
+_EDITOR_BREAK_KEEP = re.compile(r"(?<=\r\n)|(?<=\n)|(?<=\r)(?!\n)")
+
+
+def _editor_positions(text: str) -> Remap | None:
+    """Maps libyaml's (line, column), from 0, to the editor's, from 1; None when they agree."""
+    if "\x85" not in text and "\u2028" not in text and "\u2029" not in text:
+        return None
+    yaml_starts = [0] + [m.end() for m in _YAML_BREAK.finditer(text)]
+    editor_starts = [0] + [m.end() for m in _EDITOR_BREAK.finditer(text)]
+
+    def remap(line: int, column: int) -> tuple[int, int]:
+        offset = yaml_starts[min(line, len(yaml_starts) - 1)] + column
+        row = bisect.bisect_right(editor_starts, offset) - 1
+        return row + 1, offset - editor_starts[row] + 1
+    return remap
+
+
+def _loc(path: str, mark, line_offset: int, remap: Remap | None) -> Loc:
+    if remap is None:
+        return Loc(path, mark.line + 1 + line_offset, mark.column + 1)
+    line, column = remap(mark.line, mark.column)
+    return Loc(path, line + line_offset, column)
+
+
 def _convert(node: yaml.Node, path: str, line_offset: int, budget: _Budget, depth: int,
-             diags: list[Diagnostic]) -> Value:
+             diags: list[Diagnostic], remap: Remap | None = None) -> Value:
     mark = node.start_mark
-    loc = Loc(path, mark.line + 1 + line_offset, mark.column + 1)
+    loc = _loc(path, mark, line_offset, remap)
     budget.left -= 1
     if budget.left < 0:
         raise _TooLarge(loc, f"document expands to more than {MAX_VALUES:,} values "
@@ -130,11 +167,10 @@ def _convert(node: yaml.Node, path: str, line_offset: int, budget: _Budget, dept
     if node.id == "scalar":
         return Scalar(node.value, node.style or "", loc)
     if node.id == "sequence":
-        return Seq(tuple([_convert(n, path, line_offset, budget, depth + 1, diags) for n in node.value]), loc)
+        return Seq(tuple([_convert(n, path, line_offset, budget, depth + 1, diags, remap) for n in node.value]), loc)
     entries: dict[str, tuple[Loc, Value]] = {}
     for key_node, value_node in node.value:
-        key_mark = key_node.start_mark
-        key_loc = Loc(path, key_mark.line + 1 + line_offset, key_mark.column + 1)
+        key_loc = _loc(path, key_node.start_mark, line_offset, remap)
         if key_node.id != "scalar":
             diags.append(error(key_loc, "a field name must be plain text, not a list or mapping"))
             continue
@@ -146,7 +182,7 @@ def _convert(node: yaml.Node, path: str, line_offset: int, budget: _Budget, dept
             first = entries[key][0]
             diags.append(error(key_loc, f"duplicate field '{key}' (first given at line {first.line})"))
             continue
-        entries[key] = (key_loc, _convert(value_node, path, line_offset, budget, depth + 1, diags))
+        entries[key] = (key_loc, _convert(value_node, path, line_offset, budget, depth + 1, diags, remap))
     return Map(entries, loc)
 
 
@@ -154,12 +190,13 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Value | None
     """Parse one YAML document into positioned values. `line_offset` is added to every line
     (front matter starts below its `---`). Returns None for an empty document."""
     diags: list[Diagnostic] = []
+    remap = _editor_positions(text)
     try:
         node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        column = mark.column + 1 if mark else 1
+        at = _loc(path, mark, line_offset, remap) if mark else Loc(path, 1 + line_offset, 1)
+        line, column = at.line, at.column
         problem = ", ".join(part for part in (exc.context, exc.problem) if part) or "cannot parse"
         return None, [error(Loc(path, line, column), f"YAML syntax error: {problem}")]
     except yaml.YAMLError as exc:  # e.g. "expected a single document in the stream"
@@ -169,7 +206,7 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Value | None
     if node is None:
         return None, diags
     try:
-        return _convert(node, path, line_offset, _Budget(), 0, diags), diags
+        return _convert(node, path, line_offset, _Budget(), 0, diags, remap), diags
     except _TooLarge as exc:
         return None, [error(exc.loc, exc.message)]
 
@@ -196,7 +233,7 @@ def split_front_matter(text: str, path: str) -> tuple[str | None, int, str, int,
 
     Returns (yaml_text, yaml_first_line, body, body_first_line, diagnostics); yaml_text is None
     when the file has no front matter."""
-    lines = text.splitlines(keepends=True)
+    lines = editor_lines(text)
     if not lines or not FRONT_MATTER_FENCE.match(lines[0].rstrip("\r\n")):
         return None, 1, text, 1, [error(Loc(path, 1, 1),
                                         "missing front matter: the file must start with a line '---'")]

@@ -236,14 +236,6 @@ def test_text_diagnostics_are_one_clean_line_each(site, rel, raw):
         assert not CONTROL.search(line), f"control character in {line!r}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "found by fuzzing: locations count U+0085 (NEL), U+2028 and U+2029 as line ends (libyaml "
-    "follows YAML 1.1 there, and load.split_front_matter uses str.splitlines, which also splits "
-    "on \\x0b \\x0c \\x1c-\\x1e); editors, git and grep count only \\n, \\r\\n and \\r. A title "
-    "holding U+2028 moves every body diagnostic one line down; 'nickname: a<U+2028>b' in a "
-    "two-line file is reported at line 3. Proposed fix: split front matter on \\r\\n|\\r|\\n only "
-    "(re.split(r'(?<=\\n)', ...)) and map libyaml's line numbers back to editor lines with a "
-    "table of the NEL/LS/PS offsets (only when the text holds one)."))
 def test_locations_count_lines_as_editors_do(sample, shequn):
     rel = QUESTION
     text = sample.read(rel).replace("title: 志工群管要不要設 KPI？", 'title: "志工群管\u2028要不要設 KPI？"', 1)
