@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
+import os
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
 
 import jinja2
 
@@ -32,8 +36,15 @@ def render_pdf(env: jinja2.Environment, book: dict, stylesheet: Path) -> bytes:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as exc:  # OSError: Pango missing
         raise BookError(f"PDF needs WeasyPrint and Pango: {exc}") from None
-    html = HTML(string=print_html(env, book, ""), base_url=str(stylesheet.parent))
-    document = html.render(stylesheets=[CSS(filename=str(stylesheet))])
+    fetcher = _offline_fetcher(stylesheet.parent)
+    html = HTML(string=print_html(env, book, ""), base_url=str(stylesheet.parent), url_fetcher=fetcher)
+    weasyprint_log = logging.getLogger("weasyprint")
+    level = weasyprint_log.level
+    weasyprint_log.setLevel(logging.ERROR)  # an image left out is not worth a warning per page
+    try:
+        document = html.render(stylesheets=[CSS(filename=str(stylesheet), url_fetcher=fetcher)])
+    finally:
+        weasyprint_log.setLevel(level)
     metadata = document.metadata
     metadata.title = book["title"]
     metadata.lang = book["lang"]
@@ -43,6 +54,28 @@ def render_pdf(env: jinja2.Environment, book: dict, stylesheet: Path) -> bytes:
         stamp = f"{book['date_iso']}T00:00:00Z"
         metadata.created = metadata.modified = stamp
     return document.write_pdf()
+
+
+def _offline_fetcher(folder: Path):
+    """The PDF is made offline and from the theme's own files: nothing from the network (an
+    image in an answer stays a link on the web), nothing from elsewhere on the disk (a relative
+    image path could climb out of the theme)."""
+    from weasyprint.urls import URLFetcher
+
+    allowed = os.path.realpath(folder)
+
+    class OfflineFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file":
+                path = os.path.realpath(url2pathname(unquote(parts.path)))
+                if os.path.commonpath([path, allowed]) == allowed:
+                    return super().fetch(url, headers)
+            raise ValueError(f"not fetched for the book: {url}")
+
+    return OfflineFetcher()
 
 
 def _cover_font(size: int):

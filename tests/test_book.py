@@ -139,3 +139,32 @@ def test_a_chapter_question_without_solution_is_left_out_with_a_warning(sample, 
     where = sample.locate(rel, "title: 草稿章")
     assert (f"{where}: warning: chapter '草稿章': question '{open_slug}' has no curated solution yet, "
             "so the book leaves it out") in run.out.splitlines()
+
+
+def test_the_pdf_fetches_nothing_from_the_network_or_outside_the_theme(tmp_path):
+    """An image in a curated solution may point at a server or climb out of the theme with a
+    relative path: the PDF is still made offline and embeds neither."""
+    from conftest import StaticServer
+    from PIL import Image
+
+    served = tmp_path / "served"
+    served.mkdir()
+    Image.new("RGB", (40, 40), "red").save(served / "remote.png")
+    outside = tmp_path / "outside.png"
+    Image.new("RGB", (40, 40), "blue").save(outside)
+    site = Site(tmp_path / "s")
+    shutil.copytree(REPO / "content", site.root / "content")
+    shutil.copy2(REPO / "site.yaml", site.root / "site.yaml")
+    community, _ = read_community(site.root)
+    slug = next(q.slug for q in community.chapter_questions(0) if q.slug in community.solutions)
+    rel = community.solutions[slug].loc.path
+    climb = "../" * 30 + str(outside).lstrip("/")
+    with StaticServer(served) as server:
+        site.write(rel, site.read(rel) + f"\n![遠端圖片]({server.url}/remote.png)\n\n![外面的圖]({climb})\n")
+        from generator.cli import main
+        assert main(["book", "--source", str(site.root), "--out", str(tmp_path / "out"), "--format", "pdf",
+                     "--quiet"]) == 0
+        assert server.requested == []
+    pdf = PdfReader(tmp_path / "out" / "book" / "book.pdf")
+    assert sum(len(page.images) for page in pdf.pages) == 0
+    assert "遠端圖片" in pdf_text(tmp_path / "out" / "book" / "book.pdf")  # the alt text stands in
