@@ -313,7 +313,13 @@ def read_text(root: Path, rel: str, folders: dict[str, str] | None = None) -> tu
 def _real_folder(folder: str, folders: dict[str, str]) -> str:
     real = folders.get(folder)
     if real is None:
-        real = folders[folder] = os.path.realpath(folder)
+        parent, name = os.path.split(folder)
+        if parent and parent != folder and name not in ("", ".", "..") and not os.path.islink(folder):
+            # One lstat here, the parent's real path remembered: not one lstat per component.
+            real = os.path.join(_real_folder(parent, folders), name)
+        else:
+            real = os.path.realpath(folder)
+        folders[folder] = real
     return real
 
 

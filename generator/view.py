@@ -260,9 +260,18 @@ class Activity:
         return cls(answers, awards, tips, curated, credited, moderated, partners)
 
 
+_MARKUP = re.compile(r"[#>*_`|\[\]()-]+")
+_SPACES = re.compile(r"\s+")
+
+
 def _excerpt(markdown_text: str, limit: int = 160) -> str:
-    text = re.sub(r"[#>*_`|\[\]()-]+", " ", markdown_text)
-    text = re.sub(r"\s+", " ", text).strip()
+    # Only the start of a body is needed: clean a window, widening it while it gives too little.
+    window = limit * 4
+    while True:
+        text = _SPACES.sub(" ", _MARKUP.sub(" ", markdown_text[:window])).strip()
+        if len(text) > limit or window >= len(markdown_text):
+            break
+        window *= 4
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -305,6 +314,7 @@ class _Builder:
         self.rendered: dict[Job, str] = {}
         self._activity: Activity | None = None
         self._kpis: dict | None = None
+        self._tips: dict[str, dict[AnswerRef, list[Decimal]]] | None = None
         self._book: dict | None = None
         self._summaries: dict[str, QuestionSummary] = {}
         self._tag_links: dict[str, Link] = {}
@@ -856,15 +866,11 @@ class _Builder:
     def question_page(self, question: Question) -> Page:
         week = self.c.weeks.get(question.week)
         awards_by_ref: dict[AnswerRef, list[str]] = {}
-        tips_by_ref: dict[AnswerRef, list[Decimal]] = {}
+        tips_by_ref = self.tips_by_question().get(question.slug, {})
         if week:
             for award in week.awards:
                 awards_by_ref.setdefault(award.answer, []).append(
                     self._("Rank {rank}").format(rank=award.rank) + " · " + self.money(award.amount))
-        for other in self.c.weeks.values():
-            for tip in other.tips:
-                if tip.answer.slug == question.slug:
-                    tips_by_ref.setdefault(tip.answer, []).append(tip.amount)
         answers = []
         for answer in self.c.answers.get(question.slug, ()):
             anchor = self.answer_anchor(answer.ref)
@@ -899,6 +905,15 @@ class _Builder:
                       + ([solution.published] if solution and solution.published else []))
         return Page(f"questions/{question.slug}/index.html", "question.html", question.title, view,
                     lang=script_of(question.title, self.lang), lastmod=lastmod.isoformat())
+
+    def tips_by_question(self) -> dict[str, dict[AnswerRef, list[Decimal]]]:
+        """Tips by the question of the answer tipped (a tip may be given in any later week)."""
+        if self._tips is None:
+            self._tips = {}
+            for week in self.c.weeks.values():
+                for tip in week.tips:
+                    self._tips.setdefault(tip.answer.slug, {}).setdefault(tip.answer, []).append(tip.amount)
+        return self._tips
 
     def credits(self, question: Question) -> tuple[Credit, ...]:
         """Everyone who made the page, each once, with what they did."""

@@ -58,6 +58,18 @@ SNIPPETS = [
 ]
 
 
+def test_a_panic_of_the_rust_parser_falls_back_quietly():
+    """Fuzzing found bodies that make markdown-it.rs panic: they render with markdown-it-py, and
+    Rust's report (a backtrace under RUST_BACKTRACE=1) never reaches the terminal."""
+    script = ("from generator.markdown import make_markdown\n"
+              "print(make_markdown(lambda s, r: None).render('`>`[` and `a`[`'))\n")
+    run = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin", "RUST_BACKTRACE": "1"}, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == render_reference(MD.reference, "`>`[` and `a`[`") + "\n"
+    assert run.stderr == ""
+
+
 def test_the_engines_agree_on_the_sample():
     assert differences(bodies(REPO / "content")) == []
 
