@@ -6,6 +6,7 @@ Validation comes first and nothing is written while an error stands.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,14 +14,14 @@ from typing import Callable, Iterator
 
 from .diagnostics import Diagnostic, Loc, has_errors
 from .book import book_files, print_html
-from .index import build_index
+from .index import build_index, page_records
 from .model import read_community
 from .render import PACKAGE_THEMES, theme_problems
 from .render import (
-    make_environment, render_feed, render_json, render_pages, render_robots, render_sitemap,
+    make_environment, render_feed, render_json, render_page, render_pages, render_robots, render_sitemap,
     render_talent_csv, static_files,
 )
-from .view import build_views
+from .view import build_views, page_builder, site_view
 from .load import FileCache
 from .write import LiveOutput, StagedOutput, load_cache, refuse_output, save_cache
 
@@ -84,10 +85,11 @@ def book_stylesheets(source: Path, theme: str) -> dict[str, Path]:
 
 
 def site_outputs(source: Path, community, audience: str, env, translate, site, *, book: bool = True,
-                 search: bool = True, pages: tuple | None = None,
+                 search: bool = True, pages: tuple | None = None, found: list | None = None,
                  progress: Callable[[str], None] = lambda message: None) -> Iterator[tuple[str, bytes | Path]]:
     """Every output file of one audience's site: (path, bytes), or (path, source file) for files
-    copied as they are. `pages` limits the pages rendered (the others are unchanged)."""
+    copied as they are. `pages` limits the pages rendered (the others are unchanged); `found`
+    gives the search records when the pages were made elsewhere."""
     yield from render_pages(env, site if pages is None else replace(site, pages=pages))
     yield "feed.xml", render_feed(site)
     yield "sitemap.xml", render_sitemap(site)
@@ -108,7 +110,61 @@ def site_outputs(source: Path, community, audience: str, env, translate, site, *
                                   community.site.base_url + "book/").items()
     if search:
         progress("indexing for search")
-        yield from build_index(site).items()
+        yield from build_index(site, found).items()
+
+
+# ---------------------------------------------------------------------------- pages on every core
+
+PARALLEL_PLAN = 400  # pages below which one process is faster than forking workers
+_share: tuple | None = None  # what forked workers read: set just before the fork
+
+
+def _make_share(index: int) -> tuple[list, list, dict]:
+    """Worker `index` of n makes every n-th entry of the page plan: builds its views, renders and
+    writes it into the staging folder, and keeps only what the main process still needs: a
+    page's path and sitemap fields, its search records, the Markdown it rendered."""
+    assert _share is not None
+    community, audience, translate, stored, env, staged, workers, search = _share
+    builder = page_builder(community, audience, translate, stored)
+    view = site_view(builder)
+    plan = builder.page_plan()
+    pages, found = [], []
+    for position in range(index, len(plan), workers):
+        for order, page in enumerate(plan[position]()):
+            staged.write(page.path, render_page(env, view, page))
+            pages.append(((position, order), replace(page, view=None)))
+            if search:
+                found.extend(((position, order), record) for record in page_records(page))
+    return pages, found, builder.used
+
+
+def _parallel_pages(community, audience: str, translate, stored: dict, env, staged: StagedOutput,
+                    search: bool, workers: int) -> tuple[tuple, list, dict[bytes, str], object]:
+    """(pages without their views, search records, Markdown used, the site without pages): the
+    pages are made by forked workers while this process makes what the whole site shares."""
+    global _share
+    _share = (community, audience, translate, stored, env, staged, workers, search)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            shares = pool.map_async(_make_share, range(workers))
+            site, used = build_views(community, audience, translate, stored, pages=False)
+            results = shares.get()
+    finally:
+        _share = None
+    pages = sorted((entry for share in results for entry in share[0]), key=lambda e: e[0])
+    found = [record for _, record in sorted((e for share in results for e in share[1]), key=lambda e: e[0])]
+    for share in results:
+        used.update(share[2])
+    staged.claim(page.path for _, page in pages)
+    return tuple(page for _, page in pages), found, used, site
+
+
+def _parallel(community) -> int:
+    workers = os.cpu_count() or 1
+    size = len(community.questions) + len(community.weeks) + len(community.members)
+    if workers < 2 or size < PARALLEL_PLAN or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return workers
 
 
 def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
@@ -134,11 +190,19 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
     progress(f"read {len(community.questions)} questions; rendering the {audience} site")
     env, translate = make_environment(source, community.site.theme, community.site.language)
     cache_file = cache_root / f"markdown-{audience}.marshal"
-    site, cache = build_views(community, audience, translate, load_cache(cache_file))
+    stored = load_cache(cache_file)
     staged = StagedOutput(out)
     try:
+        workers = _parallel(community)
+        if workers > 1:
+            pages, found, cache, site = _parallel_pages(community, audience, translate, stored, env, staged,
+                                                        search, workers)
+            site, rendered = replace(site, pages=pages), ()
+        else:
+            site, cache = build_views(community, audience, translate, stored)
+            found, rendered = None, None
         for path, data in site_outputs(source, community, audience, env, translate, site, search=search,
-                                       progress=progress):
+                                       pages=rendered, found=found, progress=progress):
             if isinstance(data, Path):
                 staged.copy(path, data)
             else:

@@ -25,7 +25,7 @@ import subprocess
 import threading
 from dataclasses import dataclass, field
 from html import unescape
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from .i18n import to_simplified
 from .view import Site
@@ -131,35 +131,40 @@ def plain(html: str) -> str:
 def records(site: Site) -> Iterator[SearchRecord]:
     """What the search may find, from the pages this audience's site shows."""
     for page in site.pages:
-        view = page.view
-        if page.template == "question.html":
-            q = view["question"]
-            tags = tuple(t.text for t in q.tags)
-            common = {"tag": list(tags), "week": [q.week.url.rstrip("/").rsplit("/", 1)[-1]]}
-            week = common["week"][0]
-            yield SearchRecord(q.url + "#question", "question", q.title, plain(view["html"]), q.lang, week,
-                               tags, {"kind": ["question"], **common})
-            if view["solution"]:
-                yield SearchRecord(q.url + "#solution", "solution", q.title, plain(view["solution"].html),
-                                   view["solution"].lang, week, tags, {"kind": ["solution"], **common})
-            for answer in view["answers"]:
-                yield SearchRecord(f"{q.url}#{answer.anchor}", "answer", f"{q.title} · {answer.author.name}",
-                                   plain(answer.html), answer.lang, week, tags, {"kind": ["answer"], **common})
-        elif page.template == "member.html":
-            card = view["card"]
-            person = card["person"]
-            facets = {"kind": ["member"]}
-            if card["expertise"]:
-                facets["expertise"] = list(card["expertise"])
-            if card["industry"]:
-                facets["industry"] = [card["industry"]]
-            text = " ".join([card["position"], card["industry"], " ".join(card["expertise"]),
-                             " ".join(card["needs"]), plain(view["bio"])])
-            yield SearchRecord(person.url, "member", person.name, text, person.lang, "", (), facets)
-        elif page.template == "event.html":
-            yield SearchRecord(view["url"], "event", view["title"],
-                               " ".join([view["location"], plain(view["html"])]), view["lang"], "", (),
-                               {"kind": ["event"]})
+        yield from page_records(page)
+
+
+def page_records(page) -> Iterator[SearchRecord]:
+    """What the search may find on one page."""
+    view = page.view
+    if page.template == "question.html":
+        q = view["question"]
+        tags = tuple(t.text for t in q.tags)
+        common = {"tag": list(tags), "week": [q.week.url.rstrip("/").rsplit("/", 1)[-1]]}
+        week = common["week"][0]
+        yield SearchRecord(q.url + "#question", "question", q.title, plain(view["html"]), q.lang, week,
+                           tags, {"kind": ["question"], **common})
+        if view["solution"]:
+            yield SearchRecord(q.url + "#solution", "solution", q.title, plain(view["solution"].html),
+                               view["solution"].lang, week, tags, {"kind": ["solution"], **common})
+        for answer in view["answers"]:
+            yield SearchRecord(f"{q.url}#{answer.anchor}", "answer", f"{q.title} · {answer.author.name}",
+                               plain(answer.html), answer.lang, week, tags, {"kind": ["answer"], **common})
+    elif page.template == "member.html":
+        card = view["card"]
+        person = card["person"]
+        facets = {"kind": ["member"]}
+        if card["expertise"]:
+            facets["expertise"] = list(card["expertise"])
+        if card["industry"]:
+            facets["industry"] = [card["industry"]]
+        text = " ".join([card["position"], card["industry"], " ".join(card["expertise"]),
+                         " ".join(card["needs"]), plain(view["bio"])])
+        yield SearchRecord(person.url, "member", person.name, text, person.lang, "", (), facets)
+    elif page.template == "event.html":
+        yield SearchRecord(view["url"], "event", view["title"],
+                           " ".join([view["location"], plain(view["html"])]), view["lang"], "", (),
+                           {"kind": ["event"]})
 
 
 # ---------------------------------------------------------------------------- Pagefind
@@ -238,12 +243,13 @@ class Pagefind:
             self.process.wait()
 
 
-def build_index(site: Site) -> dict[str, bytes]:
-    """Output path -> bytes of the search bundle (`pagefind/…`) and the folding map."""
+def build_index(site: Site, found: Iterable[SearchRecord] | None = None) -> dict[str, bytes]:
+    """Output path -> bytes of the search bundle (`pagefind/…`) and the folding map. `found`:
+    the records, when the pages were made elsewhere (else they come from the site's pages)."""
     with Pagefind() as pagefind:
         index_id = pagefind.request({"type": "NewIndex", "config": {"force_language": "zh"}})["index_id"]
         requests = []
-        for record in records(site):
+        for record in (records(site) if found is None else found):
             original = record.text[:ORIGINAL_LIMIT]
             folded = fold(record.text)  # char by char: its start is the fold of `original`
             meta = {"title": record.title, "kind": record.kind, "lang": record.lang, "text": original}

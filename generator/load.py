@@ -17,7 +17,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Union
+from typing import Callable, Iterator, Union
 
 import yaml
 
@@ -122,14 +122,6 @@ _EDITOR_BREAK = re.compile(r"\r\n|[\r\n]")
 Remap = Callable[[int, int], tuple[int, int]]
 
 
-def editor_lines(text: str) -> list[str]:
-    """The text's lines as an editor counts them, each with its line end."""
-    return [line for line in _EDITOR_BREAK_KEEP.split(text) if line]
-
-
-_EDITOR_BREAK_KEEP = re.compile(r"(?<=\r\n)|(?<=\n)|(?<=\r)(?!\n)")
-
-
 def _editor_positions(text: str) -> Remap | None:
     """Maps libyaml's (line, column), from 0, to the editor's, from 1; None when they agree."""
     if "\x85" not in text and "\u2028" not in text and "\u2029" not in text:
@@ -154,7 +146,8 @@ def _loc(path: str, mark, line_offset: int, remap: Remap | None) -> Loc:
 def _convert(node: yaml.Node, path: str, line_offset: int, budget: _Budget, depth: int,
              diags: list[Diagnostic], remap: Remap | None = None) -> Value:
     mark = node.start_mark
-    loc = _loc(path, mark, line_offset, remap)
+    loc = Loc(path, mark.line + 1 + line_offset, mark.column + 1) if remap is None else \
+        _loc(path, mark, line_offset, remap)
     budget.left -= 1
     if budget.left < 0:
         raise _TooLarge(loc, f"document expands to more than {MAX_VALUES:,} values "
@@ -170,7 +163,9 @@ def _convert(node: yaml.Node, path: str, line_offset: int, budget: _Budget, dept
         return Seq(tuple([_convert(n, path, line_offset, budget, depth + 1, diags, remap) for n in node.value]), loc)
     entries: dict[str, tuple[Loc, Value]] = {}
     for key_node, value_node in node.value:
-        key_loc = _loc(path, key_node.start_mark, line_offset, remap)
+        key_mark = key_node.start_mark
+        key_loc = Loc(path, key_mark.line + 1 + line_offset, key_mark.column + 1) if remap is None else \
+            _loc(path, key_mark, line_offset, remap)
         if key_node.id != "scalar":
             diags.append(error(key_loc, "a field name must be plain text, not a list or mapping"))
             continue
@@ -228,18 +223,30 @@ class Document:
 FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
 
 
+def _editor_line_spans(text: str) -> Iterator[tuple[int, int, int]]:
+    """(start, end without the line end, start of the next line) of each line, as editors count."""
+    start = 0
+    for match in _EDITOR_BREAK.finditer(text):
+        yield start, match.start(), match.end()
+        start = match.end()
+    if start < len(text):
+        yield start, len(text), len(text)
+
+
 def split_front_matter(text: str, path: str) -> tuple[str | None, int, str, int, list[Diagnostic]]:
     """Split `---` front matter from a Markdown body, keeping line numbers.
 
     Returns (yaml_text, yaml_first_line, body, body_first_line, diagnostics); yaml_text is None
     when the file has no front matter."""
-    lines = editor_lines(text)
-    if not lines or not FRONT_MATTER_FENCE.match(lines[0].rstrip("\r\n")):
+    lines = _editor_line_spans(text)
+    first = next(lines, None)
+    if first is None or not FRONT_MATTER_FENCE.match(text[first[0]:first[1]]):
         return None, 1, text, 1, [error(Loc(path, 1, 1),
                                         "missing front matter: the file must start with a line '---'")]
-    for index in range(1, len(lines)):
-        if FRONT_MATTER_FENCE.match(lines[index].rstrip("\r\n")) or lines[index].rstrip("\r\n") == "...":
-            return "".join(lines[1:index]), 2, "".join(lines[index + 1:]), index + 2, []
+    for number, (start, end, after) in enumerate(lines, start=2):
+        line = text[start:end]
+        if FRONT_MATTER_FENCE.match(line) or line == "...":
+            return text[first[2]:start], 2, text[after:], number + 1, []
     return None, 1, text, 1, [error(Loc(path, 1, 1),
                                     "front matter opened on line 1 is never closed by a line '---'")]
 

@@ -94,8 +94,11 @@ def _render_range(bounds: tuple[int, int]) -> list[tuple[str, bytes]]:
 
 
 def _render_one(env: jinja2.Environment, site: Site, page) -> tuple[str, bytes]:
-    html = env.get_template(page.template).render(site=site.site, page=page, view=page.view)
-    return page.path, html.encode("utf-8")
+    return page.path, render_page(env, site.site, page)
+
+
+def render_page(env: jinja2.Environment, site_view, page) -> bytes:
+    return env.get_template(page.template).render(site=site_view, page=page, view=page.view).encode("utf-8")
 
 
 def theme_problems(source: Path, theme: str) -> list[Diagnostic]:

@@ -315,6 +315,8 @@ class _Builder:
         self._activity: Activity | None = None
         self._kpis: dict | None = None
         self._tips: dict[str, dict[AnswerRef, list[Decimal]]] | None = None
+        self._shown: list[Member] | None = None
+        self._week_list = list(community.weeks.values())
         self._book: dict | None = None
         self._summaries: dict[str, QuestionSummary] = {}
         self._tag_links: dict[str, Link] = {}
@@ -396,9 +398,14 @@ class _Builder:
         if not body:
             return ""
         job = (body.text, scope, heading_shift)
-        if job not in self.rendered:
-            self.rendered[job] = render_markdown(self.md, *job)
-        return self.rendered[job]
+        html = self.rendered.get(job)
+        if html is None:
+            key = cache_key(job, self.resolve)
+            html = self.stored.get(key)
+            if html is None:
+                html = render_markdown(self.md, *job)
+            self.rendered[job] = self.used[key] = html
+        return html
 
     def _absolute_or_none(self, url: str | None) -> str | None:
         return self.absolute(url) if url else None
@@ -508,22 +515,31 @@ class _Builder:
 
     # -- pages
     def pages(self) -> list[Page]:
-        pages = [self.home()]
-        pages += self.week_pages()
-        pages += [self.question_page(q) for q in self.c.questions.values()]
-        pages += self.tag_pages()
-        pages += self.member_pages()
-        pages += self.event_pages()
+        return [page for make in self.page_plan() for page in make()]
+
+    def page_plan(self) -> list[Callable[[], list[Page]]]:
+        """Every page of the site, as makers of a few pages each, in page order. Each maker
+        depends only on the community, so makers can run in any order, in any process."""
+        def one(method, *args, **kwargs) -> Callable[[], list[Page]]:
+            return lambda: [method(*args, **kwargs)]
+
+        plan = [one(self.home), one(self.weeks_index)]
+        plan += [one(self.week_page, index) for index in range(len(self.c.weeks))]
+        plan += [one(self.question_page, q) for q in self.c.questions.values()]
+        plan += [self.tag_pages, one(self.members_index)]
+        plan += [one(self.member_page, rank) for rank in range(len(self.shown_members()))]
+        plan += [self.event_pages]
         if self.c.about:
-            about = self.c.about
-            pages.append(Page("about/index.html", "about.html", about.title,
-                              {"title": about.title, "html": self.markdown(about.body),
-                               "lang": script_of(about.body.text if about.body else about.title, self.lang)}))
-        pages += self.operations_pages()
-        pages += self.book_pages()
-        pages.append(self.search_page())
-        pages.append(Page("404.html", "404.html", self._("Page not found"), {}, in_sitemap=False))
-        return pages
+            plan.append(one(self.about_page))
+        plan += [self.operations_pages, self.book_pages, one(self.search_page),
+                 one(Page, "404.html", "404.html", self._("Page not found"), {}, in_sitemap=False)]
+        return plan
+
+    def about_page(self) -> Page:
+        about = self.c.about
+        return Page("about/index.html", "about.html", about.title,
+                    {"title": about.title, "html": self.markdown(about.body),
+                     "lang": script_of(about.body.text if about.body else about.title, self.lang)})
 
     # -- the credited book
     def book(self) -> dict | None:
@@ -841,27 +857,31 @@ class _Builder:
         return Page("index.html", "home.html", self.c.site.title, view)
 
     def week_pages(self) -> list[Page]:
-        weeks = list(self.c.weeks.values())
-        pages = [Page("weeks/index.html", "weeks.html", self._("Weeks"),
-                      {"weeks": [self.week_summary(w) for w in reversed(weeks)]})]
-        for index, week in enumerate(weeks):
-            tips = tuple(
-                TipRow(self.person(t.giver), self.answer_link(t.answer), self.person(t.answer.handle), self.money(t.amount))
-                for t in week.tips
-            )
-            view = {
-                "week": self.week_summary(week),
-                "questions": [self.question_summary(q) for q in self.c.questions_of(week.id)],
-                "pool": self.money(self.c.pools.get(week.id)),
-                "awards": self.award_rows(week),
-                "tips": tips,
-                "rating": self.fmt.number(week.rating) if week.rating is not None else "",
-                "previous": Link(self.week_label(weeks[index - 1].id), self.week_url(weeks[index - 1].id)) if index else None,
-                "next": Link(self.week_label(weeks[index + 1].id), self.week_url(weeks[index + 1].id)) if index + 1 < len(weeks) else None,
-            }
-            pages.append(Page(f"weeks/{week.id}/index.html", "week.html", self.week_label(week.id), view,
-                              lastmod=week.sunday.isoformat()))
-        return pages
+        return [self.weeks_index(), *(self.week_page(i) for i in range(len(self.c.weeks)))]
+
+    def weeks_index(self) -> Page:
+        return Page("weeks/index.html", "weeks.html", self._("Weeks"),
+                    {"weeks": [self.week_summary(w) for w in reversed(self.c.weeks.values())]})
+
+    def week_page(self, index: int) -> Page:
+        weeks = self._week_list
+        week = weeks[index]
+        tips = tuple(
+            TipRow(self.person(t.giver), self.answer_link(t.answer), self.person(t.answer.handle), self.money(t.amount))
+            for t in week.tips
+        )
+        view = {
+            "week": self.week_summary(week),
+            "questions": [self.question_summary(q) for q in self.c.questions_of(week.id)],
+            "pool": self.money(self.c.pools.get(week.id)),
+            "awards": self.award_rows(week),
+            "tips": tips,
+            "rating": self.fmt.number(week.rating) if week.rating is not None else "",
+            "previous": Link(self.week_label(weeks[index - 1].id), self.week_url(weeks[index - 1].id)) if index else None,
+            "next": Link(self.week_label(weeks[index + 1].id), self.week_url(weeks[index + 1].id)) if index + 1 < len(weeks) else None,
+        }
+        return Page(f"weeks/{week.id}/index.html", "week.html", self.week_label(week.id), view,
+                    lastmod=week.sunday.isoformat())
 
     def question_page(self, question: Question) -> Page:
         week = self.c.weeks.get(question.week)
@@ -967,11 +987,16 @@ class _Builder:
 
     def shown_members(self) -> list[Member]:
         """Members with a portfolio in this build, in collation order of their nicknames."""
-        shown = [m for m in self.c.members.values() if self.person(m.handle).url]
-        shown.sort(key=lambda m: (self.fmt.sort_key(m.nickname), m.handle))
-        return shown
+        if self._shown is None:
+            shown = [m for m in self.c.members.values() if self.person(m.handle).url]
+            shown.sort(key=lambda m: (self.fmt.sort_key(m.nickname), m.handle))
+            self._shown = shown
+        return self._shown
 
     def member_pages(self) -> list[Page]:
+        return [self.members_index(), *(self.member_page(rank) for rank in range(len(self.shown_members())))]
+
+    def members_index(self) -> Page:
         shown = self.shown_members()
         cards = [self.member_card(m, rank) for rank, m in enumerate(shown)]
         facets = {
@@ -982,12 +1007,14 @@ class _Builder:
             "role": [(role, self._(ROLE_LABELS[role])) for role in ROLE_LABELS
                      if any(role in m.roles for m in shown)],
         }
-        pages = [Page("members/index.html", "members.html", self._("Talent directory"),
-                      {"members": cards, "facets": facets})]
-        for member, card in zip(shown, cards):
-            pages.append(Page(f"members/{member.handle}/index.html", "member.html", member.nickname,
-                              self.portfolio(member, card), lang=self.person(member.handle).lang))
-        return pages
+        return Page("members/index.html", "members.html", self._("Talent directory"),
+                    {"members": cards, "facets": facets})
+
+    def member_page(self, rank: int) -> Page:
+        member = self.shown_members()[rank]
+        card = self.member_card(member, rank)
+        return Page(f"members/{member.handle}/index.html", "member.html", member.nickname,
+                    self.portfolio(member, card), lang=self.person(member.handle).lang)
 
     def member_card(self, member: Member, rank: int = 0) -> dict:
         act = self.activity()
@@ -1201,23 +1228,29 @@ class _Builder:
     # -- feed
     def feed(self) -> tuple[tuple[FeedEntry, ...], str]:
         zone = _zone(self.c.site.timezone)
-        entries = []
-        for slug, solution in self.c.solutions.items():
-            question = self.c.questions[slug]
-            day = solution.published or question.posted
-            entries.append((day, 1, slug, FeedEntry(
-                title=question.title, url=self.absolute(self.question_url(slug)), updated=_stamp(day, zone),
-                author=self.person(solution.curator).name, summary_html=self.markdown(solution.body, "solution", heading_shift=1),
-                kind="solution", lang=script_of(question.title, self.lang))))
-        for question in self.c.questions.values():
-            entries.append((question.posted, 0, question.slug, FeedEntry(
-                title=question.title, url=self.absolute(self.question_url(question.slug)) + "#question",
-                updated=_stamp(question.posted, zone), author=self.person(question.asker).name,
-                summary_html=self.markdown(question.body, "question"), kind="question",
-                lang=script_of(question.title, self.lang))))
-        entries.sort(key=lambda e: (e[0], e[1], e[2]), reverse=True)
-        chosen = tuple(e[3] for e in entries[:FEED_ENTRIES])
+        # (day, order, slug, is a solution): the newest are chosen first, then rendered.
+        candidates = [((s.published or self.c.questions[slug].posted), 1, slug, True)
+                      for slug, s in self.c.solutions.items()]
+        candidates += [(q.posted, 0, q.slug, False) for q in self.c.questions.values()]
+        candidates.sort(key=lambda e: (e[0], e[1], e[2]), reverse=True)
+        chosen = tuple(self._feed_entry(day, slug, solution, zone)
+                       for day, _, slug, solution in candidates[:FEED_ENTRIES])
         return chosen, (chosen[0].updated if chosen else _stamp(dt.date(2000, 1, 1), zone))
+
+    def _feed_entry(self, day: dt.date, slug: str, is_solution: bool, zone) -> FeedEntry:
+        question = self.c.questions[slug]
+        if is_solution:
+            solution = self.c.solutions[slug]
+            return FeedEntry(
+                title=question.title, url=self.absolute(self.question_url(slug)), updated=_stamp(day, zone),
+                author=self.person(solution.curator).name,
+                summary_html=self.markdown(solution.body, "solution", heading_shift=1),
+                kind="solution", lang=script_of(question.title, self.lang))
+        return FeedEntry(
+            title=question.title, url=self.absolute(self.question_url(slug)) + "#question",
+            updated=_stamp(day, zone), author=self.person(question.asker).name,
+            summary_html=self.markdown(question.body, "question"), kind="question",
+            lang=script_of(question.title, self.lang))
 
     def absolute(self, url: str) -> str:
         parts = urlsplit(self.c.site.base_url)
@@ -1235,13 +1268,29 @@ def _stamp(day: dt.date, zone) -> str:
 
 
 def build_views(community: Community, audience_name: str, translate: Callable[[str], str],
-                stored: Mapping[bytes, str] | None = None) -> tuple[Site, dict[bytes, str]]:
+                stored: Mapping[bytes, str] | None = None, *, pages: bool = True) -> tuple[Site, dict[bytes, str]]:
     """All pages of one audience's site, and the Markdown cache to keep for the next build.
-    `stored` is the cache earlier builds left (cache_key -> HTML)."""
-    audience = Audience(audience_name, community.site.privacy_stage)
-    builder = _Builder(community, audience, translate, stored or {})
-    builder.prerender()
-    _ = translate
+    `stored` is the cache earlier builds left (cache_key -> HTML). With `pages=False` the site
+    comes without its pages, for builds that make them elsewhere (`page_builder`)."""
+    builder = page_builder(community, audience_name, translate, stored)
+    if pages:
+        builder.prerender()
+    page_list = builder.pages() if pages else []
+    feed, updated = builder.feed()
+    resumes = tuple((m.handle, builder.resume(m)) for m in builder.shown_members())
+    return Site(site_view(builder), tuple(page_list), feed, updated, resumes, tuple(builder.talent()),
+                builder.fund_data(), tuple(builder.kpi_data()), builder.book()), builder.used
+
+
+def page_builder(community: Community, audience_name: str, translate: Callable[[str], str],
+                 stored: Mapping[bytes, str] | None = None) -> "_Builder":
+    """What makes an audience's pages: its `page_plan()` lists them, `site_view` what all share."""
+    return _Builder(community, Audience(audience_name, community.site.privacy_stage), translate, stored or {})
+
+
+def site_view(builder: "_Builder") -> SiteView:
+    """What every page shows: the site's name, navigation and counts."""
+    community, _ = builder.c, builder._
     nav = [Link(_("Home"), builder.url("")), Link(_("Weeks"), builder.url("weeks/")),
            Link(_("Tags"), builder.url("tags/")), Link(_("Members"), builder.url("members/")),
            Link(_("Events"), builder.url("events/")), Link(_("Fund"), builder.url("fund/")),
@@ -1250,9 +1299,8 @@ def build_views(community: Community, audience_name: str, translate: Callable[[s
         nav.append(Link(_("About"), builder.url("about/")))
     lines = ops.ledger(community)
     balance = lines[-1].balance if lines else Decimal(0)
-    pages = builder.pages()
-    feed, updated = builder.feed()
-    site = SiteView(
+    audience_name = builder.audience.name
+    return SiteView(
         title=community.site.title, tagline=community.site.tagline, lang=community.site.language,
         base_url=community.site.base_url, root=builder.root, audience=audience_name,
         noindex=audience_name != "public", nav=tuple(nav),
@@ -1261,6 +1309,3 @@ def build_views(community: Community, audience_name: str, translate: Callable[[s
                 "answers": sum(map(len, community.answers.values()))},
         fund_balance=builder.money(balance), feed_url=builder.url("feed.xml"),
     )
-    resumes = tuple((m.handle, builder.resume(m)) for m in builder.shown_members())
-    return Site(site, tuple(pages), feed, updated, resumes, tuple(builder.talent()), builder.fund_data(),
-                tuple(builder.kpi_data()), builder.book()), builder.used

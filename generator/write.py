@@ -15,6 +15,7 @@ import marshal
 import os
 import shutil
 import tempfile
+from typing import Iterable
 from pathlib import Path, PurePosixPath
 
 _RENAME_EXCHANGE = 2
@@ -63,6 +64,13 @@ class StagedOutput:
         path = self.stage / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+    def claim(self, paths: Iterable[str]) -> None:
+        """Count files other processes wrote into the staging folder (with `write`)."""
+        for rel in paths:
+            if rel in self.written:
+                raise OutputError(f"two outputs want the same path: {rel}")
+            self.written.add(rel)
 
     def copy(self, rel: str, source: Path) -> None:
         self.write(rel, source.read_bytes())
