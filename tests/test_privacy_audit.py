@@ -357,3 +357,27 @@ def test_the_book_command_output_holds_nothing_private(tmp_path):
     assert scan.opened["pdf"] == 1 and scan.opened["zip member"] > 5
     found = hits(scan, planted.private_of(planted.private) + planted.unlisted_of(planted.unlisted))
     assert found == {}, per_file(found)
+
+
+def test_a_warm_rebuild_after_a_member_turns_hidden_holds_nothing_of_them(tmp_path):
+    """The caches (rendered Markdown, the up-to-date stamp) must not carry a member into the
+    public build after they hide: `junhao`, public and linked with `m:` from curated solutions,
+    turns hidden with a new nickname between a cold build and a warm one."""
+    site = copy_sample(tmp_path / "site")
+    planted = plant(site)
+    assert planted.visibility["junhao"] == "public"
+    out, cache = tmp_path / "public", tmp_path / "cache"
+    build = ("build", "--source", str(site.root), "--out", str(out), "--cache-dir", str(cache), "--quiet")
+    assert cli(*build).returncode == 0
+    before = scan_folder(out)
+    assert hits(before, ["/members/junhao/"])  # the scan can see them while they are public
+    site.set_field("content/members/junhao.yaml", "visibility", "hidden")
+    site.set_field("content/members/junhao.yaml", "nickname", f"{MARK}WARMNICK")
+    result = cli(*build)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "up to date" not in result.stderr
+    scan = scan_folder(out)
+    needles = [f"{MARK}WARMNICK", "/members/junhao/", "answer-junhao", "members/junhao/resume.json",
+               *planted.private_of(planted.private), *planted.unlisted_of(planted.unlisted)]
+    found = hits(scan, needles)
+    assert found == {}, per_file(found)
