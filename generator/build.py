@@ -8,14 +8,16 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from .diagnostics import Diagnostic, Loc, has_errors
 from .book import book_files, print_html
 from .index import build_index, page_records
-from .model import read_community
+from .model import body_links, read_community, with_bodies
+from .validate import record_of
 from .render import PACKAGE_THEMES, theme_problems
 from .render import (
     make_environment, render_feed, render_json, render_page, render_pages, render_robots, render_sitemap,
@@ -23,7 +25,7 @@ from .render import (
 )
 from .view import build_views, page_builder, site_view
 from .load import FileCache
-from .write import LiveOutput, StagedOutput, load_cache, refuse_output, save_cache
+from .write import MARKER, LiveOutput, StagedOutput, load_cache, refuse_output, save_cache
 
 
 class OutputRefused(Exception):
@@ -218,6 +220,12 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
     return BuildResult(diagnostics, out, len(staged.written))
 
 
+# What serve's rebuilds leave as they are: the search index (until `reindex`), the EPUB and PDF
+# (until the next full build or `shequn book`), and the mark of a shequn output folder.
+_KEPT_BY_SERVE = re.compile(r"pagefind/|search/fold\.json$|book/[^/]+\.(?:epub|pdf)$|" + re.escape(MARKER) + "$")
+_BODY_FILE = re.compile(r"content/weeks/[^/]+/[^/]+/(?:question\.md|solution\.md|answers/[^/]+\.md)")
+
+
 class LiveSite:
     """The site `shequn serve` keeps up to date: record files are re-read only when they
     changed, rendered Markdown is reused, and only files whose bytes changed are rewritten in
@@ -231,15 +239,22 @@ class LiveSite:
         self.environment = None  # ((theme, language), jinja environment, translate)
         self.last_site = None
         self.theme_stamp = None
+        self.community = None  # of the last rebuild that wrote the site
+        self.diagnostics: list[Diagnostic] = []
 
     def adopt(self) -> None:
         """Take the files a full build left in the output folder as the current state."""
         self.written = {p.relative_to(self.out).as_posix(): LiveOutput.digest(p.read_bytes())
                         for p in self.out.rglob("*") if p.is_file()}
 
-    def rebuild(self, *, search: bool = False) -> tuple[list[Diagnostic], int]:
+    def rebuild(self, *, search: bool = False, touched: Iterable[Path] | None = None) -> tuple[list[Diagnostic], int]:
         """(diagnostics, files rewritten); with an error nothing is written. The search index is
-        left to `reindex`, so the browser can reload first."""
+        left to `reindex`, so the browser can reload first. `touched`: the files that changed,
+        when the caller knows them (an edit of a body alone takes a faster path)."""
+        if touched:
+            quick = self._bodies_edited(touched)
+            if quick is not None:
+                return quick
         community, diagnostics = read_community(self.source, self.files)
         if community is None or has_errors(diagnostics):
             return diagnostics, 0
@@ -263,13 +278,76 @@ class LiveSite:
                                        book=False, search=False, pages=changed):
             output.put(path, data.read_bytes() if isinstance(data, Path) else data)
         self.theme_stamp = stamp
-        for path in [p for p in self.written if p.startswith("pagefind/") or p == "search/fold.json"]:
-            output.now.setdefault(path, self.written[path])  # the index is kept until reindex()
+        for path in [p for p in self.written if _KEPT_BY_SERVE.match(p)]:
+            output.now.setdefault(path, self.written[path])  # made by reindex() or a full build
         output.remove_stale()
         self.written = output.now
-        self.last_site = site
+        self.last_site, self.community, self.diagnostics = site, community, diagnostics
         if search:
             self.reindex()
+        return diagnostics, output.changed
+
+    def _bodies_edited(self, touched: Iterable[Path]) -> tuple[list[Diagnostic], int] | None:
+        """The commonest edit, fast: only the text of questions, answers or solutions changed
+        (their front matter is as it was), so only the pages showing that text are made again:
+        their question pages, the portfolios and résumés of the people on them, the feed, the
+        book's pages when one is in it. None when the change is anything more: the full
+        rebuild takes it."""
+        if self.community is None or self.last_site is None or self.environment is None:
+            return None
+        source = self.source.resolve()
+        documents = []
+        for path in set(touched):
+            try:
+                rel = Path(path).resolve().relative_to(source).as_posix()
+            except (OSError, ValueError):
+                return None
+            before = self.files.entries.get(rel)
+            if not _BODY_FILE.fullmatch(rel) or before is None or before[1] is None or before[2]:
+                return None
+            document, problems = self.files.get(self.source, before[1].kind, rel)
+            if document is None or problems or (document.data, document.body_line) != (before[1].data, before[1].body_line):
+                return None
+            if document.body != before[1].body:
+                documents.append(document)
+        old = self.community
+        records = [record_of(document) for document in documents]
+        if any(record is None for record in records):
+            return None
+        community = with_bodies(old, records)
+        diagnostics = list(self.diagnostics)
+        for record in records:
+            previous = {"question": lambda r: old.questions[r.slug], "solution": lambda r: old.solutions[r.slug],
+                        "answer": lambda r: old.answer(r.ref)}[type(record).__name__.lower()](record)
+            for stale in body_links(previous.body, old) if previous.body else ():
+                diagnostics.remove(stale)
+            diagnostics += body_links(record.body, community) if record.body else []
+        if has_errors(diagnostics):
+            return None
+        _, env, translate = self.environment
+        builder = page_builder(community, self.audience, translate, self.rendered)
+        pages, involved = builder.pages_showing({record.slug for record in records})
+        shown = {member.handle: member for member in builder.shown_members()}
+        feed, updated = builder.feed()
+        made = {page.path: page for page in pages}
+        site = replace(self.last_site, pages=tuple(made.get(p.path, p) for p in self.last_site.pages),
+                       feed=feed, feed_updated=updated,
+                       resumes=tuple((h, builder.resume(shown[h]) if h in involved else resume)
+                                     for h, resume in self.last_site.resumes),
+                       book=builder.book() if any(p.path.startswith("book/") for p in pages) else self.last_site.book)
+        output = LiveOutput(self.out, self.written)
+        for page in pages:
+            output.put(page.path, render_page(env, site.site, page))
+        output.put("feed.xml", render_feed(site))
+        for handle, resume in site.resumes:
+            if handle in involved:
+                output.put(f"members/{handle}/resume.json", render_json(resume))
+        if site.book is not None and site.book is not self.last_site.book:
+            output.put("book/print/index.html", print_html(env, site.book, f"{site.site.root}static/book.css",
+                                                           site.site.noindex).encode())
+        self.written = {**self.written, **output.now}
+        self.rendered.update(builder.used)
+        self.last_site, self.community, self.diagnostics = site, community, diagnostics
         return diagnostics, output.changed
 
     def reindex(self) -> None:

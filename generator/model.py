@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from types import MappingProxyType
@@ -430,11 +430,30 @@ def _bodies(community: Community) -> Iterable[Markdown]:
 
 
 def check_links(community: Community) -> list[Diagnostic]:
+    return [d for body in _bodies(community) for d in body_links(body, community)]
+
+
+def body_links(body: Markdown, community: Community) -> list[Diagnostic]:
+    """The problems of one body's link targets."""
     diags = []
-    for body in _bodies(community):
-        for target, line, column in _link_targets(body):
-            problem = link_problem(target, community)
-            if problem:
-                severity = warning if "not allowed" in problem else error
-                diags.append(severity(Loc(body.path, line, column), problem))
+    for target, line, column in _link_targets(body):
+        problem = link_problem(target, community)
+        if problem:
+            severity = warning if "not allowed" in problem else error
+            diags.append(severity(Loc(body.path, line, column), problem))
     return diags
+
+
+def with_bodies(community: Community, records: Iterable[Question | Answer | Solution]) -> Community:
+    """The community with some questions, answers or solutions replaced by records that differ
+    from them only in their text (`shequn serve` after an edit of a body)."""
+    questions, answers, solutions = dict(community.questions), dict(community.answers), dict(community.solutions)
+    for record in records:
+        if isinstance(record, Question):
+            questions[record.slug] = record
+        elif isinstance(record, Solution):
+            solutions[record.slug] = record
+        else:
+            answers[record.slug] = tuple(record if a.author == record.author else a for a in answers[record.slug])
+    return replace(community, questions=_frozen(questions), answers=_frozen(answers),
+                   solutions=_frozen(solutions))

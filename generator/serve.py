@@ -163,10 +163,12 @@ def make_handler(root: Path, events: Broadcaster, stopping: threading.Event):
 class Rebuilder:
     """Rebuilds after changes, at most one at a time, coalescing bursts of events."""
 
-    def __init__(self, build: Callable[[], tuple[list[Diagnostic], int]], events: Broadcaster,
+    def __init__(self, build: Callable[[set[Path]], tuple[list[Diagnostic], int]], events: Broadcaster,
                  report: Callable[[str], None], after: Callable[[], None] = lambda: None) -> None:
         self.build, self.events, self.report, self.after = build, events, report, after
         self.pending = threading.Event()
+        self.touched: set[Path] = set()  # what changed since the last rebuild began
+        self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self.loop, daemon=True)
 
@@ -175,12 +177,19 @@ class Rebuilder:
             if not self.pending.wait(timeout=0.2):
                 continue
             time.sleep(0.03)  # editors write a file in several steps
-            self.pending.clear()
-            self.run_once()
+            with self.lock:
+                self.pending.clear()
+                touched, self.touched = self.touched, set()
+            self.run_once(touched)
 
-    def run_once(self) -> None:
+    def changed(self, path: Path) -> None:
+        with self.lock:
+            self.touched.add(path)
+            self.pending.set()
+
+    def run_once(self, touched: set[Path] = frozenset()) -> None:
         started = time.perf_counter()
-        diagnostics, changed = self.build()
+        diagnostics, changed = self.build(touched)
         elapsed = (time.perf_counter() - started) * 1000
         shown = ordered(diagnostics)
         if has_errors(shown):
@@ -198,8 +207,8 @@ class Rebuilder:
             self.report(f"search index updated in {(time.perf_counter() - started) * 1000:.0f} ms")
 
 
-def watch(paths: list[tuple[Path, bool]], on_change: Callable[[], None], ignore: Path):
-    """Watch (path, recursive) folders; `on_change` for any change outside `ignore`."""
+def watch(paths: list[tuple[Path, bool]], on_change: Callable[[Path], None], ignore: Path):
+    """Watch (path, recursive) folders; `on_change(path)` for any change outside `ignore`."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
@@ -207,10 +216,13 @@ def watch(paths: list[tuple[Path, bool]], on_change: Callable[[], None], ignore:
         def on_any_event(self, event) -> None:
             if event.event_type in ("opened", "closed_no_write"):
                 return
-            touched = Path(os.fsdecode(event.src_path))
-            if touched.is_relative_to(ignore) or touched.name.startswith((".", "#")) or touched.name.endswith("~"):
-                return
-            on_change()
+            # A save by renaming a temporary file over the record changes the destination.
+            for raw in (event.src_path, getattr(event, "dest_path", "")):
+                touched = Path(os.fsdecode(raw)) if raw else None
+                if touched is None or touched.is_relative_to(ignore) or touched.name.startswith((".", "#")) \
+                        or touched.name.endswith("~"):
+                    continue
+                on_change(touched)
 
     observer = Observer()
     for path, recursive in paths:
@@ -237,10 +249,11 @@ def serve(source: Path, audience: str, out: Path, bind: str, port: int, report: 
     stopping = threading.Event()
     server = ThreadingHTTPServer((bind, port), make_handler(out, events, stopping))
     server.daemon_threads = True
-    rebuilder = Rebuilder(live.rebuild, events, report, after=live.reindex)
+    rebuilder = Rebuilder(lambda touched: live.rebuild(touched=touched), events, report, after=live.reindex)
     rebuilder.thread.start()
+    rebuilder.pending.set()  # read every record once now, so the first edit is as fast as the next
     observer = watch([(source / "content", True), (source / "themes", True), (source, False)],
-                     rebuilder.pending.set, ignore=source / "build")
+                     rebuilder.changed, ignore=source / "build")
     host, actual_port = server.server_address[:2]
     report(f"serving {out} at http://{host}:{actual_port}/ (Ctrl-C stops)")
     try:

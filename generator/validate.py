@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
 
-from .diagnostics import Diagnostic, Loc, error, warning
+from .diagnostics import Diagnostic, Loc, error, has_errors, warning
 from .load import Document, Map, Scalar, Seq, Value
 from .records import (
     FUND_KINDS, About, Answer, AnswerRef, Award, Book, CareerStep, Chapter, Credit, Event,
@@ -726,6 +726,13 @@ _BUILDERS = {
     "solution": (build_solution, "solutions"),
     "event": (build_event, "events"),
 }
+
+
+def record_of(document: Document):
+    """The record one question, answer, solution or event file makes, or None (with problems)."""
+    diags: list[Diagnostic] = []
+    record = _BUILDERS[document.kind][0](document, diags)
+    return None if has_errors(diags) else record
 
 
 def validate(documents: list[Document]) -> tuple[Records, list[Diagnostic]]:
