@@ -17,6 +17,7 @@ from .diagnostics import Diagnostic, Loc, has_errors
 from .book import book_files, print_html
 from .index import build_index, page_records
 from .model import body_links, read_community, with_bodies
+from .records import Answer
 from .validate import record_of
 from .render import PACKAGE_THEMES, theme_problems
 from .render import (
@@ -290,7 +291,7 @@ class LiveSite:
     def _bodies_edited(self, touched: Iterable[Path]) -> tuple[list[Diagnostic], int] | None:
         """The commonest edit, fast: only the text of questions, answers or solutions changed
         (their front matter is as it was), so only the pages showing that text are made again:
-        their question pages, the portfolios and résumés of the people on them, the feed, the
+        their question pages, the portfolios and résumés of the answers' authors, the feed, the
         book's pages when one is in it. None when the change is anything more: the full
         rebuild takes it."""
         if self.community is None or self.last_site is None or self.environment is None:
@@ -326,13 +327,14 @@ class LiveSite:
             return None
         _, env, translate = self.environment
         builder = page_builder(community, self.audience, translate, self.rendered)
-        pages, involved = builder.pages_showing({record.slug for record in records})
+        authors = {record.author for record in records if isinstance(record, Answer)}
+        pages = builder.pages_showing({record.slug for record in records}, authors)
         shown = {member.handle: member for member in builder.shown_members()}
         feed, updated = builder.feed()
         made = {page.path: page for page in pages}
         site = replace(self.last_site, pages=tuple(made.get(p.path, p) for p in self.last_site.pages),
                        feed=feed, feed_updated=updated,
-                       resumes=tuple((h, builder.resume(shown[h]) if h in involved else resume)
+                       resumes=tuple((h, builder.resume(shown[h]) if h in authors else resume)
                                      for h, resume in self.last_site.resumes),
                        book=builder.book() if any(p.path.startswith("book/") for p in pages) else self.last_site.book)
         output = LiveOutput(self.out, self.written)
@@ -340,7 +342,7 @@ class LiveSite:
             output.put(page.path, render_page(env, site.site, page))
         output.put("feed.xml", render_feed(site))
         for handle, resume in site.resumes:
-            if handle in involved:
+            if handle in authors:
                 output.put(f"members/{handle}/resume.json", render_json(resume))
         if site.book is not None and site.book is not self.last_site.book:
             output.put("book/print/index.html", print_html(env, site.book, f"{site.site.root}static/book.css",

@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import re
 import unicodedata
+from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
 
@@ -227,7 +228,9 @@ def render_reference(md: MarkdownIt, text: str, scope: str = "", heading_shift: 
 
 # (text, scope, heading_shift): everything a rendering depends on, besides record links.
 Job = tuple[str, str, int]
-CACHE_VERSION = f"4/{markdown_it.__version__}/{markdown_it_pyrs.__version__}"
+# The renderer's own source is part of the key: a changed rule must not reuse cached HTML.
+CACHE_VERSION = (f"4/{markdown_it.__version__}/{markdown_it_pyrs.__version__}/"
+                 f"{hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()}")
 PARALLEL_JOBS = 400  # below this, starting worker processes costs more than it saves
 
 _worker_md: Markdown | None = None

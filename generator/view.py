@@ -535,25 +535,17 @@ class _Builder:
                  one(Page, "404.html", "404.html", self._("Page not found"), {}, in_sitemap=False)]
         return plan
 
-    def pages_showing(self, slugs: set[str]) -> tuple[list[Page], set[str]]:
-        """The pages that show the text of these questions, their answers and solutions (their
-        own pages, the portfolios of everyone on them, the book's pages when one is in it), and
-        the handles of everyone on them. Summaries elsewhere show no text."""
+    def pages_showing(self, slugs: set[str], authors: set[str]) -> list[Page]:
+        """The pages that show the text of these questions (with their answers and solutions):
+        their own pages, the book's pages when one is in it, and the portfolios of `authors`
+        (a portfolio shows the start of its member's answers). Elsewhere only titles appear."""
         pages = [self.question_page(self.c.questions[slug]) for slug in sorted(slugs)]
-        involved: set[str] = set()
-        for slug in slugs:
-            involved.add(self.c.questions[slug].asker)
-            for answer in self.c.answers.get(slug, ()):
-                involved.update((answer.author, *answer.co_authors))
-            if slug in self.c.solutions:
-                involved.add(self.c.solutions[slug].curator)
-                involved.update(credit.member for credit in self.c.credits_of(slug))
         pages += [self.member_page(rank) for rank, member in enumerate(self.shown_members())
-                  if member.handle in involved]
+                  if member.handle in authors]
         if self.c.book and any(q.slug in slugs for index in range(len(self.c.book.chapters))
                                for q in self.c.chapter_questions(index)):
             pages += self.book_pages()
-        return pages, involved
+        return pages
 
     def about_page(self) -> Page:
         about = self.c.about

@@ -95,8 +95,9 @@ def test_serve_after_a_body_edit_equals_a_cold_build(sample, tmp_path, monkeypat
                         for q in community.chapter_questions(i)))
     answer = sample.path(community.answers[slug][0].loc.path)
     solution = sample.path(community.solutions[slug].loc.path)
-    answer.write_text(answer.read_text(encoding="utf-8") + "\n補充一段 QUICKMARK，見 [題目](q:" + slug + ")。\n",
-                      encoding="utf-8")
+    head, fence, body = answer.read_text(encoding="utf-8").partition("\n---\n")
+    # At the start of the body, so the excerpt on the author's portfolio changes too.
+    answer.write_text(head + fence + "開頭補充 QUICKMARK，見 [題目](q:" + slug + ")。\n\n" + body, encoding="utf-8")
     solution.write_text(solution.read_text(encoding="utf-8") + "\n整理者補充 SOLUTIONMARK。\n", encoding="utf-8")
 
     def no_full_rebuild(*args, **kwargs):
@@ -108,6 +109,8 @@ def test_serve_after_a_body_edit_equals_a_cold_build(sample, tmp_path, monkeypat
     assert changed >= 3  # the question page, portfolios, the book's pages
     page = (out / "questions" / slug / "index.html").read_text(encoding="utf-8")
     assert "QUICKMARK" in page and "SOLUTIONMARK" in page
+    author = community.answers[slug][0].author
+    assert "QUICKMARK" in (out / "members" / author / "index.html").read_text(encoding="utf-8")
     assert _site_files(out) == _cold(sample, tmp_path, "cold")
     assert [str(d) for d in diagnostics] == [str(d) for d in build.read_community(sample.root)[1]]
 
