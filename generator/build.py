@@ -42,19 +42,33 @@ class BuildResult:
 
 
 def _tree_stamp(digest, roots: list[Path], skip: Path | None = None) -> None:
+    """Every file's path, modification time and size under `roots` (linked folders not
+    followed), in a stable order, into `digest`."""
+    lines: list[str] = []
     for root in roots:
         if root.is_file():
             info = root.stat()
-            digest.update(f"{root}\0{info.st_mtime_ns}\0{info.st_size}\n".encode())
+            lines.append(f"{root}\0{info.st_mtime_ns}\0{info.st_size}\n")
             continue
-        for folder, dirs, files in os.walk(root):
-            dirs.sort()
-            if skip is not None and Path(folder) == skip:
-                dirs.clear()
+        stack = [str(root)] if root.is_dir() else []
+        while stack:
+            folder = stack.pop()
+            if skip is not None and folder == str(skip):
                 continue
-            for name in sorted(files):
-                info = os.stat(os.path.join(folder, name))
-                digest.update(f"{folder}/{name}\0{info.st_mtime_ns}\0{info.st_size}\n".encode())
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    continue
+                try:
+                    info = entry.stat()
+                    lines.append(f"{entry.path}\0{info.st_mtime_ns}\0{info.st_size}\n")
+                except OSError:  # a broken link
+                    lines.append(f"{entry.path}\0-\n")
+    digest.update("".join(lines).encode("utf-8", "surrogateescape"))
 
 
 def input_stamp(source: Path, audience: str, options: str) -> bytes:
