@@ -9,6 +9,7 @@ import hashlib
 import multiprocessing
 import os
 import re
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -256,6 +257,7 @@ class LiveSite:
         self.theme_stamp = None
         self.community = None  # of the last rebuild that wrote the site
         self.diagnostics: list[Diagnostic] = []
+        self.lock = threading.RLock()  # rebuilds and the search index's swap take turns
 
     def adopt(self) -> None:
         """Take the files a full build left in the output folder as the current state."""
@@ -266,6 +268,10 @@ class LiveSite:
         """(diagnostics, files rewritten); with an error nothing is written. The search index is
         left to `reindex`, so the browser can reload first. `touched`: the files that changed,
         when the caller knows them (an edit of a body alone takes a faster path)."""
+        with self.lock:
+            return self._rebuild(search, touched)
+
+    def _rebuild(self, search: bool, touched: Iterable[Path] | None) -> tuple[list[Diagnostic], int]:
         if touched:
             quick = self._bodies_edited(touched)
             if quick is not None:
@@ -299,7 +305,7 @@ class LiveSite:
         self.written = output.now
         self.last_site, self.community, self.diagnostics = site, community, diagnostics
         if search:
-            self.reindex()
+            self._merge_index(build_index(site))
         return diagnostics, output.changed
 
     def _bodies_edited(self, touched: Iterable[Path]) -> tuple[list[Diagnostic], int] | None:
@@ -367,13 +373,21 @@ class LiveSite:
         return diagnostics, output.changed
 
     def reindex(self) -> None:
-        if self.last_site is None:
+        """Remake the search index of the last site. May run beside `rebuild` (the index of a
+        large archive takes minutes): the index is made unlocked, then swapped in."""
+        site = self.last_site
+        if site is None:
             return
+        bundle = build_index(site)
+        with self.lock:
+            self._merge_index(bundle)
+
+    def _merge_index(self, bundle: dict[str, bytes]) -> None:
         output = LiveOutput(self.out, self.written)
         for path, digest in self.written.items():
             if not (path.startswith("pagefind/") or path == "search/fold.json"):
                 output.now[path] = digest
-        for path, data in build_index(self.last_site).items():
+        for path, data in bundle.items():
             output.put(path, data)
         output.remove_stale()
         self.written = output.now

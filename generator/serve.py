@@ -169,6 +169,8 @@ class Rebuilder:
         self.pending = threading.Event()
         self.touched: set[Path] = set()  # what changed since the last rebuild began
         self.lock = threading.Lock()
+        self.indexing = False  # the search index is being remade, beside the rebuilds
+        self.index_again = False
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self.loop, daemon=True)
 
@@ -202,9 +204,31 @@ class Rebuilder:
             self.events.send("clear")
             self.events.send("reload")
             self.report(f"rebuilt in {elapsed:.0f} ms ({changed} files changed)")
+            self.index_soon()
+
+    def index_soon(self) -> None:
+        """Remake the search index (`after`) in a thread of its own: on a large archive it takes
+        minutes, and the next edit must not wait for it. Edits meanwhile ask for one more run."""
+        with self.lock:
+            if self.indexing:
+                self.index_again = True
+                return
+            self.indexing = True
+        threading.Thread(target=self._index, daemon=True).start()
+
+    def _index(self) -> None:
+        while True:
             started = time.perf_counter()
-            self.after()  # the search index, once the page has reloaded
-            self.report(f"search index updated in {(time.perf_counter() - started) * 1000:.0f} ms")
+            try:
+                self.after()
+                self.report(f"search index updated in {(time.perf_counter() - started) * 1000:.0f} ms")
+            except Exception as exc:  # the site is served all the same; the next edit tries again
+                self.report(f"search index not updated: {exc}")
+            with self.lock:
+                if not self.index_again or self.stopping.is_set():
+                    self.indexing = False
+                    return
+                self.index_again = False
 
 
 def watch(paths: list[tuple[Path, bool]], on_change: Callable[[Path], None], ignore: Path):
