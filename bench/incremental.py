@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from common import generated
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
@@ -40,10 +42,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/shequn-incremental"))
     args = parser.parse_args()
-    source = args.work / f"q{args.questions}"
-    if not (source / "site.yaml").exists():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), str(source), "--questions", str(args.questions)],
-                       check=True, stdout=subprocess.DEVNULL)
+    source = generated(args.work, args.questions)
     out, cache = args.work / "out", args.work / "cache"
     build = [sys.executable, "-m", "generator.cli", "build", "--source", str(source), "--out", str(out),
              "--cache-dir", str(cache), "--no-search", "--quiet"]

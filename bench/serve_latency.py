@@ -20,6 +20,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from common import generated
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -35,10 +37,7 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--work", type=Path, default=Path("/tmp/shequn-serve"))
     args = parser.parse_args()
-    source = args.work / f"q{args.questions}"
-    if not (source / "site.yaml").exists():
-        subprocess.run([sys.executable, str(HERE / "generate.py"), str(source), "--questions", str(args.questions)],
-                       check=True, stdout=subprocess.DEVNULL)
+    source = generated(args.work, args.questions)
     port = free_port()
     started = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "generator.cli", "serve", "--source", str(source),

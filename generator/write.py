@@ -15,8 +15,8 @@ import marshal
 import os
 import shutil
 import tempfile
-from typing import Iterable
 from pathlib import Path, PurePosixPath
+from typing import Iterable
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
