@@ -191,7 +191,11 @@ class Rebuilder:
 
     def run_once(self, touched: set[Path] = frozenset()) -> None:
         started = time.perf_counter()
-        diagnostics, changed = self.build(touched)
+        try:
+            diagnostics, changed = self.build(touched)
+        except Exception as exc:  # a bug must not stop the rebuilds: say it, keep serving
+            self.report(f"rebuild failed: {type(exc).__name__}: {exc}; still serving the last good site")
+            return
         elapsed = (time.perf_counter() - started) * 1000
         shown = ordered(diagnostics)
         if has_errors(shown):
@@ -240,6 +244,8 @@ def watch(paths: list[tuple[Path, bool]], on_change: Callable[[Path], None], ign
         def on_any_event(self, event) -> None:
             if event.event_type in ("opened", "closed_no_write"):
                 return
+            if event.is_directory and event.event_type == "modified":
+                return  # a folder's time changes with a file in it, which has its own event
             # A save by renaming a temporary file over the record changes the destination.
             for raw in (event.src_path, getattr(event, "dest_path", "")):
                 touched = Path(os.fsdecode(raw)) if raw else None
