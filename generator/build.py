@@ -258,6 +258,7 @@ class LiveSite:
         self.community = None  # of the last rebuild that wrote the site
         self.diagnostics: list[Diagnostic] = []
         self.lock = threading.RLock()  # rebuilds and the search index's swap take turns
+        self.fast = False  # the last rebuild took the path for edited text
 
     def adopt(self) -> None:
         """Take the files a full build left in the output folder as the current state."""
@@ -272,9 +273,11 @@ class LiveSite:
             return self._rebuild(search, touched)
 
     def _rebuild(self, search: bool, touched: Iterable[Path] | None) -> tuple[list[Diagnostic], int]:
+        self.fast = False
         if touched:
             quick = self._bodies_edited(touched)
             if quick is not None:
+                self.fast = True
                 return quick
         community, diagnostics = read_community(self.source, self.files)
         if community is None or has_errors(diagnostics):

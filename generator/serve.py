@@ -164,8 +164,9 @@ class Rebuilder:
     """Rebuilds after changes, at most one at a time, coalescing bursts of events."""
 
     def __init__(self, build: Callable[[set[Path]], tuple[list[Diagnostic], int]], events: Broadcaster,
-                 report: Callable[[str], None], after: Callable[[], None] = lambda: None) -> None:
-        self.build, self.events, self.report, self.after = build, events, report, after
+                 report: Callable[[str], None], after: Callable[[], None] = lambda: None,
+                 describe: Callable[[], str] = lambda: "") -> None:
+        self.build, self.events, self.report, self.after, self.describe = build, events, report, after, describe
         self.pending = threading.Event()
         self.touched: set[Path] = set()  # what changed since the last rebuild began
         self.lock = threading.Lock()
@@ -207,7 +208,7 @@ class Rebuilder:
             self.events.last_errors = []
             self.events.send("clear")
             self.events.send("reload")
-            self.report(f"rebuilt in {elapsed:.0f} ms ({changed} files changed)")
+            self.report(f"rebuilt in {elapsed:.0f} ms ({changed} files changed{self.describe()})")
             self.index_soon()
 
     def index_soon(self) -> None:
@@ -279,7 +280,8 @@ def serve(source: Path, audience: str, out: Path, bind: str, port: int, report: 
     stopping = threading.Event()
     server = ThreadingHTTPServer((bind, port), make_handler(out, events, stopping))
     server.daemon_threads = True
-    rebuilder = Rebuilder(lambda touched: live.rebuild(touched=touched), events, report, after=live.reindex)
+    rebuilder = Rebuilder(lambda touched: live.rebuild(touched=touched), events, report, after=live.reindex,
+                          describe=lambda: "; only the pages showing the edited text" if live.fast else "")
     rebuilder.thread.start()
     rebuilder.pending.set()  # read every record once now, so the first edit is as fast as the next
     observer = watch([(source / "content", True), (source / "themes", True), (source, False)],

@@ -58,8 +58,9 @@ def server(tmp_path):
     for line in process.stderr:
         if line.startswith("serving "):
             break
-    threading.Thread(target=lambda: process.stderr.read(), daemon=True).start()
-    yield source, port
+    log: list[str] = []
+    threading.Thread(target=lambda: log.extend(process.stderr), daemon=True).start()
+    yield source, port, log
     process.terminate()
     assert process.wait(timeout=30) is not None
 
@@ -80,7 +81,7 @@ def raw_get(port: int, path: str) -> int:
 
 
 def test_edit_reloads_and_errors_show_then_clear(server):
-    source, port = server
+    source, port, log = server
     status, home = get(port, "/")
     assert status == 200 and "/__shequn/reload.js" in home
     events = Events(port)
@@ -91,6 +92,11 @@ def test_edit_reloads_and_errors_show_then_clear(server):
     answer.write_text(answer.read_text(encoding="utf-8") + "\n即時預覽的標記 LIVEMARK-1\n", encoding="utf-8")
     events.wait("reload", mark)
     assert "LIVEMARK-1" in get(port, f"/questions/{slug}/")[1]
+    # The file watcher named the answer, so only the pages showing its text were made again.
+    deadline = time.time() + 10
+    while not any("only the pages showing the edited text" in line for line in log) and time.time() < deadline:
+        time.sleep(0.1)
+    assert any("only the pages showing the edited text" in line for line in log), log
 
     mark = len(events.seen)
     week = source / "content/weeks/2026-W36/week.yaml"
@@ -106,7 +112,7 @@ def test_edit_reloads_and_errors_show_then_clear(server):
 
 
 def test_only_the_output_folder_is_served(server):
-    source, port = server
+    source, port, _ = server
     (source / "secret.txt").write_text("top secret", encoding="utf-8")
     for path in ("/../site.yaml", "/%2e%2e/site.yaml", "/..%2fsite.yaml", "/static/..%2f..%2fsite.yaml",
                  "/%2e%2e%2f%2e%2e%2fsecret.txt", "/..\\site.yaml", "/%00", "//etc/passwd"):
