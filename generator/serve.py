@@ -238,7 +238,10 @@ class Rebuilder:
 
 def watch(paths: list[tuple[Path, bool]], on_change: Callable[[Path], None], ignore: Path):
     """Watch (path, recursive) folders; `on_change(path)` for any change outside `ignore`."""
-    from watchdog.events import FileSystemEventHandler
+    from watchdog.events import (
+        DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent,
+        FileModifiedEvent, FileMovedEvent, FileSystemEventHandler,
+    )
     from watchdog.observers import Observer
 
     class Changed(FileSystemEventHandler):
@@ -255,10 +258,15 @@ def watch(paths: list[tuple[Path, bool]], on_change: Callable[[Path], None], ign
                     continue
                 on_change(touched)
 
+    # Only writes, creations, deletions and moves: reading the 60,000 files of a large archive
+    # would otherwise fill inotify's queue with "opened" events, overflow it, and make watchdog
+    # rescan the tree again and again while the edits that matter are lost.
+    wanted = [FileModifiedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileMovedEvent,
+              DirCreatedEvent, DirDeletedEvent, DirMovedEvent]
     observer = Observer()
     for path, recursive in paths:
         if path.is_dir():
-            observer.schedule(Changed(), str(path), recursive=recursive)
+            observer.schedule(Changed(), str(path), recursive=recursive, event_filter=wanted)
     observer.start()
     return observer
 
