@@ -344,7 +344,8 @@ class LiveSite:
             previous = {"question": lambda r: old.questions[r.slug], "solution": lambda r: old.solutions[r.slug],
                         "answer": lambda r: old.answer(r.ref)}[type(record).__name__.lower()](record)
             for stale in body_links(previous.body, old) if previous.body else ():
-                diagnostics.remove(stale)
+                if stale in diagnostics:
+                    diagnostics.remove(stale)
             diagnostics += body_links(record.body, community) if record.body else []
         if has_errors(diagnostics):
             return None
