@@ -19,14 +19,11 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import REPO, StaticServer
+from conftest import CHROMIUM, REPO, StaticServer, chromium
 from generator.cli import main
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 SETTLE_SECONDS = 15
 
@@ -91,10 +88,8 @@ def base_url(out):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -26,14 +26,11 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-from conftest import REPO, StaticServer
+from conftest import CHROMIUM, REPO, StaticServer, chromium
 from generator.cli import main
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 CORPUS = REPO / "tests" / "hostile"
 SETTLE_SECONDS = 15
 BIG = 10_000  # answers to the one question
@@ -129,10 +126,8 @@ def base_url(out):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def html_paths(out: Path) -> list[str]:

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 
 import pytest
 
-from conftest import REPO, StaticServer
+from conftest import CHROMIUM, REPO, StaticServer, chromium
 from generator.cli import main
 from generator import index
 from generator.index import phrase_forms, records
@@ -25,11 +25,8 @@ from generator.view import build_views
 from htmlscan import Page
 from test_build import hits, plant_private
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SETTLE_SECONDS = 15
 MAX_RESULTS = 30  # search.js shows this many results at most
 
@@ -76,10 +73,8 @@ def browser():
     # CI installs chromium (scripts/setup): there a missing browser fails instead of skipping.
     if not CHROMIUM.exists() and not os.environ.get("CI"):
         pytest.skip("Debian's chromium is not installed")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 class SearchPage:
