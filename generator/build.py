@@ -104,10 +104,12 @@ def book_stylesheets(source: Path, theme: str) -> dict[str, Path]:
 
 def site_outputs(source: Path, community, audience: str, env, translate, site, *, book: bool = True,
                  search: bool = True, pages: tuple | None = None, found: list | None = None,
+                 search_cache: Path | None = None,
                  progress: Callable[[str], None] = lambda message: None) -> Iterator[tuple[str, bytes | Path]]:
     """Every output file of one audience's site: (path, bytes), or (path, source file) for files
     copied as they are. `pages` limits the pages rendered (the others are unchanged); `found`
-    gives the search records when the pages were made elsewhere."""
+    gives the search records when the pages were made elsewhere; `search_cache` keeps the search
+    index's shards between builds."""
     yield from render_pages(env, site if pages is None else replace(site, pages=pages))
     yield "feed.xml", render_feed(site)
     yield "sitemap.xml", render_sitemap(site)
@@ -128,7 +130,7 @@ def site_outputs(source: Path, community, audience: str, env, translate, site, *
                                   community.site.base_url + "book/").items()
     if search:
         progress("indexing for search")
-        yield from build_index(site, found).items()
+        yield from build_index(site, found, search_cache).items()
 
 
 # ---------------------------------------------------------------------------- pages on every core
@@ -220,7 +222,8 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
             site, cache = build_views(community, audience, translate, stored)
             found, rendered = None, None
         for path, data in site_outputs(source, community, audience, env, translate, site, search=search,
-                                       pages=rendered, found=found, progress=progress):
+                                       pages=rendered, found=found, progress=progress,
+                                       search_cache=cache_root / f"search-{audience}"):
             if isinstance(data, Path):
                 staged.copy(path, data)
             else:
@@ -247,8 +250,10 @@ class LiveSite:
     changed, rendered Markdown is reused, and only files whose bytes changed are rewritten in
     place (each by an atomic rename), so the pages being served are never half-written."""
 
-    def __init__(self, source: Path, audience: str, out: Path, rendered: dict[bytes, str] | None = None) -> None:
+    def __init__(self, source: Path, audience: str, out: Path, rendered: dict[bytes, str] | None = None,
+                 search_cache: Path | None = None) -> None:
         self.source, self.audience, self.out = source, audience, out
+        self.search_cache = search_cache  # the search index's shards, kept between runs
         self.files = FileCache()
         self.rendered: dict[bytes, str] = rendered or {}
         self.written: dict[str, bytes] = {}  # path -> digest of what is on disk
@@ -308,7 +313,7 @@ class LiveSite:
         self.written = output.now
         self.last_site, self.community, self.diagnostics = site, community, diagnostics
         if search:
-            self._merge_index(build_index(site))
+            self._merge_index(build_index(site, cache=self.search_cache))
         return diagnostics, output.changed
 
     def _bodies_edited(self, touched: Iterable[Path]) -> tuple[list[Diagnostic], int] | None:
@@ -382,7 +387,7 @@ class LiveSite:
         site = self.last_site
         if site is None:
             return
-        bundle = build_index(site)
+        bundle = build_index(site, cache=self.search_cache)
         with self.lock:
             self._merge_index(bundle)
 

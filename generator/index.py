@@ -19,12 +19,20 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import json
+import marshal
+import os
+import queue
 import re
 import subprocess
+import tempfile
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from html import unescape
+from importlib.metadata import version
+from pathlib import Path
 from typing import Iterable, Iterator
 
 from .i18n import to_simplified
@@ -174,6 +182,15 @@ class PagefindError(Exception):
     pass
 
 
+def pagefind_binary() -> Path:
+    from pagefind.service import get_executable
+
+    executable = get_executable()
+    if executable is None:
+        raise PagefindError("the pagefind binary is missing (pip install 'pagefind[extended]')")
+    return Path(executable)
+
+
 class Pagefind:
     """A synchronous client of `pagefind --service` (the protocol of Pagefind's own Python
     package: base64 JSON messages ended by a comma, one reply per request). The package's
@@ -181,12 +198,7 @@ class Pagefind:
     17 minutes; a blocking round trip takes microseconds."""
 
     def __init__(self) -> None:
-        from pagefind.service import get_executable
-
-        executable = get_executable()
-        if executable is None:
-            raise PagefindError("the pagefind binary is missing (pip install 'pagefind[extended]')")
-        self.process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE,
+        self.process = subprocess.Popen([str(pagefind_binary()), "--service"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.message_id = 0
         self.buffer = b""
@@ -199,31 +211,48 @@ class Pagefind:
         self.process.stdin.flush()
         return self.reply()
 
-    def pipeline(self, payloads: list[dict]) -> None:
-        """Send many requests while reading their replies, so Pagefind never waits for us."""
+    def pipeline(self, payloads: Iterable[dict]) -> None:
+        """Send many requests while reading their replies, so Pagefind never waits for us. The
+        payloads are made as they are sent: Pagefind indexes one while we prepare the next, and
+        they are never all in memory at once."""
         assert self.process.stdin is not None
+        sent: queue.SimpleQueue = queue.SimpleQueue()  # one token per request sent, then None
+        failure: list[BaseException] = []
 
         def send() -> None:
-            for payload in payloads:
-                self.message_id += 1
-                message = {"message_id": self.message_id, "payload": payload}
-                self.process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
-            self.process.stdin.flush()
+            try:
+                for payload in payloads:
+                    self.message_id += 1
+                    message = {"message_id": self.message_id, "payload": payload}
+                    self.process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+                    sent.put(True)
+                self.process.stdin.flush()
+            except BaseException as error:  # re-raised by the reading thread
+                failure.append(error)
+            finally:
+                sent.put(None)
 
         writer = threading.Thread(target=send)
         writer.start()
-        for _ in payloads:
-            self.reply()
-        writer.join()
+        try:
+            while sent.get():
+                self.reply()
+        finally:
+            writer.join()
+        if failure:
+            raise failure[0]
 
     def reply(self) -> dict:
         assert self.process.stdout is not None
-        while b"," not in self.buffer:
+        # A pipe gives 64 KiB at a time and the files come in one reply of 100 MB or more at
+        # 10,000 questions: appending to one buffer made reading it quadratic (minutes).
+        parts = [self.buffer]
+        while b"," not in parts[-1]:
             chunk = self.process.stdout.read1(1 << 20)
             if not chunk:
                 raise PagefindError("pagefind stopped unexpectedly")
-            self.buffer += chunk
-        raw, _, self.buffer = self.buffer.partition(b",")
+            parts.append(chunk)
+        raw, _, self.buffer = b"".join(parts).partition(b",")
         result = json.loads(base64.b64decode(raw))["payload"]
         if result.get("type") == "Error":
             raise PagefindError(result.get("message", "pagefind failed"))
@@ -243,34 +272,130 @@ class Pagefind:
             self.process.wait()
 
 
-def build_index(site: Site, found: Iterable[SearchRecord] | None = None) -> dict[str, bytes]:
+def build_index(site: Site, found: Iterable[SearchRecord] | None = None, cache: Path | None = None,
+                shard_chars: int | None = None) -> dict[str, bytes]:
     """Output path -> bytes of the search bundle (`pagefind/…`) and the folding map. `found`:
-    the records, when the pages were made elsewhere (else they come from the site's pages)."""
-    with Pagefind() as pagefind:
-        index_id = pagefind.request({"type": "NewIndex", "config": {"force_language": "zh"}})["index_id"]
-        requests = []
-        for record in (records(site) if found is None else found):
-            original = record.text[:ORIGINAL_LIMIT]
-            folded = fold(record.text)  # char by char: its start is the fold of `original`
-            meta = {"title": record.title, "kind": record.kind, "lang": record.lang, "text": original}
-            if record.week:
-                meta["week"] = record.week
-            if record.tags:
-                meta["tags"] = "\u241f".join(record.tags)  # a separator no tag contains
-            forms = phrase_forms(original, folded[:len(original)])
-            if forms:
-                meta["phrases"] = json.dumps(forms, ensure_ascii=False, separators=(",", ":"))
-            requests.append({
-                "type": "AddRecord", "index_id": index_id, "url": record.url,
-                "content": f"{fold(record.title)} {folded}", "language": "zh",
-                "meta": meta, "filters": record.filters,
-                "sort": {"week": record.week} if record.week else None,
-            })
-        pagefind.pipeline(requests)
-        files = pagefind.request({"type": "GetFiles", "index_id": index_id})["files"]
-        pagefind.close()
-    bundle = {f"pagefind/{f['path']}": base64.b64decode(f["content"]) for f in files}
-    if not bundle.get("pagefind/pagefind-entry.json", b"").strip():
-        raise PagefindError("pagefind wrote an empty pagefind-entry.json")
+    the records, when the pages were made elsewhere (else they come from the site's pages).
+    `cache`: a folder where each shard's files are kept by the hash of its records, so a
+    shard whose records did not change is not indexed again."""
+    shards = plan_shards(list(records(site) if found is None else found), shard_chars or SHARD_CHARS)
+    requests = [[_add_request(record) for record in shard] for shard in shards]
+    keys = [_shard_key(shard) for shard in requests]
+    made: dict[int, dict[str, bytes]] = {}
+    missing = []
+    for number, key in enumerate(keys):
+        kept = _load_shard(cache, key) if cache is not None else None
+        if kept is None:
+            missing.append(number)
+        else:
+            made[number] = kept
+    workers = max(1, min(len(missing), os.cpu_count() or 1))
+    with ThreadPoolExecutor(workers) as pool:  # one Pagefind process per shard, on every core
+        for number, files in zip(missing, pool.map(lambda n: _index_shard(requests[n]), missing)):
+            made[number] = files
+            if cache is not None:
+                _save_shard(cache, keys[number], files)
+    if cache is not None:
+        _forget_shards(cache, set(keys))
+    bundle: dict[str, bytes] = {}
+    for number in range(len(shards)):
+        folder = _shard_folder(number)
+        bundle.update((f"{folder}{path}", data) for path, data in made[number].items())
+    bundle["pagefind/shards.json"] = json.dumps([_shard_folder(n) for n in range(1, len(shards))]).encode()
     bundle["search/fold.json"] = fold_map_json()
     return bundle
+
+
+# Pagefind holds a whole index in memory, about 100 bytes per character of text (2.6 GB for the
+# 24 million characters of 10,000 questions), and indexes on one core. So a large archive's
+# records are cut into shards of a few million characters, indexed side by side by one
+# Pagefind process per core and merged by the browser (Pagefind's `mergeIndex`). A page goes
+# to the shard its URL hashes to: each shard is a sample of the whole archive, so Pagefind's
+# scores (BM25, with each shard's own statistics) compare across shards, and an edit changes
+# one shard only, while the others keep their bytes and their cached files.
+SHARD_CHARS = 3_000_000
+
+
+def plan_shards(found: list[SearchRecord], shard_chars: int) -> list[list[SearchRecord]]:
+    total = sum(len(record.text) + len(record.title) for record in found)
+    count = max(1, -(-total // shard_chars))
+    shards: list[list[SearchRecord]] = [[] for _ in range(count)]
+    for record in found:
+        page = record.url.partition("#")[0].encode("utf-8")  # a page's records stay together
+        shards[int.from_bytes(hashlib.blake2b(page, digest_size=4).digest(), "big") % count].append(record)
+    return [shard for shard in shards if shard] or [[]]
+
+
+def _shard_folder(number: int) -> str:
+    return "pagefind/" if number == 0 else f"pagefind/shard-{number + 1}/"
+
+
+def _index_shard(requests: list[dict]) -> dict[str, bytes]:
+    """Pagefind's files for one shard's records."""
+    with Pagefind() as pagefind:
+        index_id = pagefind.request({"type": "NewIndex", "config": {"force_language": "zh"}})["index_id"]
+        pagefind.pipeline({**request, "index_id": index_id} for request in requests)
+        files = pagefind.request({"type": "GetFiles", "index_id": index_id})["files"]
+        pagefind.close()
+    bundle = {f["path"]: base64.b64decode(f["content"]) for f in files}
+    if not bundle.get("pagefind-entry.json", b"").strip():
+        raise PagefindError("pagefind wrote an empty pagefind-entry.json")
+    return bundle
+
+
+def _shard_key(requests: list[dict]) -> str:
+    digest = hashlib.blake2b(f"{version('pagefind')}\0{_SOURCE_HASH}\n".encode(), digest_size=16)
+    for request in requests:
+        digest.update(json.dumps(request, ensure_ascii=False).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _load_shard(cache: Path, key: str) -> dict[str, bytes] | None:
+    try:
+        with open(cache / f"{key}.marshal", "rb") as handle:
+            files = marshal.load(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return files if isinstance(files, dict) and files.get("pagefind-entry.json") else None
+
+
+def _save_shard(cache: Path, key: str, files: dict[str, bytes]) -> None:
+    cache.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{key}.", dir=cache)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            marshal.dump(files, out)
+        os.replace(temporary, cache / f"{key}.marshal")
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _forget_shards(cache: Path, keep: set[str]) -> None:
+    for path in cache.glob("*.marshal"):
+        if path.stem not in keep:
+            path.unlink(missing_ok=True)
+
+
+_SOURCE_HASH = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
+
+
+def _add_request(record: SearchRecord) -> dict:
+    """Pagefind's `AddRecord` request for one record (its index id is added when sent)."""
+    original = record.text[:ORIGINAL_LIMIT]
+    folded = fold(record.text)  # char by char: its start is the fold of `original`
+    meta = {"title": record.title, "kind": record.kind, "lang": record.lang, "text": original}
+    if record.week:
+        meta["week"] = record.week
+    if record.tags:
+        meta["tags"] = "\u241f".join(record.tags)  # a separator no tag contains
+    forms = phrase_forms(original, folded[:len(original)])
+    if forms:
+        meta["phrases"] = json.dumps(forms, ensure_ascii=False, separators=(",", ":"))
+    return {
+        "type": "AddRecord", "url": record.url,
+        "content": f"{fold(record.title)} {folded}", "language": "zh",
+        "meta": meta, "filters": record.filters,
+        "sort": {"week": record.week} if record.week else None,
+    }

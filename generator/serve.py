@@ -283,7 +283,9 @@ def serve(source: Path, audience: str, out: Path, bind: str, port: int, report: 
         events.last_errors = lines
         report("\n".join(lines) + "\nthe site has errors; serving what was built before, if anything")
     out.mkdir(parents=True, exist_ok=True)
-    live = LiveSite(source, audience, out, load_cache(source / "build" / ".cache" / f"markdown-{audience}.marshal"))
+    cache = source / "build" / ".cache"
+    live = LiveSite(source, audience, out, load_cache(cache / f"markdown-{audience}.marshal"),
+                    search_cache=cache / f"search-{audience}")
     live.adopt()
     stopping = threading.Event()
     server = ThreadingHTTPServer((bind, port), make_handler(out, events, stopping))

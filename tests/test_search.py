@@ -7,6 +7,7 @@ the tests poll `#search-status` until it holds a final message (not the "…" of
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -39,11 +40,20 @@ HOSTILE = ['<img src=x onerror=alert(1)>', '"><script>alert(1)</script>']
 # ---------------------------------------------------------------------------- fixtures
 
 
-@pytest.fixture(scope="module")
-def out(tmp_path_factory) -> Path:
-    """The sample built once for the public."""
+SHARDED_CHARS = 20_000  # the sample (78,000 characters) in four shards the browser merges
+
+
+@pytest.fixture(scope="module", params=["one index", "shards"])
+def out(request, tmp_path_factory) -> Path:
+    """The sample built once for the public: with one index, and with the index cut into
+    shards as a large archive's is (every search test runs on both)."""
     out = tmp_path_factory.mktemp("search") / "out"
-    assert main(["build", "--source", str(REPO), "--out", str(out), "--quiet"]) == 0
+    with pytest.MonkeyPatch.context() as patch:
+        if request.param == "shards":
+            patch.setattr(index, "SHARD_CHARS", SHARDED_CHARS)
+        assert main(["build", "--source", str(REPO), "--out", str(out), "--quiet"]) == 0
+    shards = json.loads((out / "pagefind" / "shards.json").read_bytes())
+    assert (len(shards) > 2) == (request.param == "shards"), shards
     return out
 
 
@@ -119,7 +129,7 @@ class SearchPage:
     def count_fragments(self) -> list[str]:
         """A list that fills with every result fragment the page requests from now on."""
         fragments: list[str] = []
-        self.page.on("request", lambda request: "/pagefind/fragment/" in request.url
+        self.page.on("request", lambda request: "/pagefind/" in request.url and "/fragment/" in request.url
                      and fragments.append(request.url))
         return fragments
 
@@ -180,10 +190,10 @@ def test_simplified_query_finds_the_same_question_first(search):
 def test_highlight_shows_the_original_script(search):
     """A Simplified query highlights the Traditional text the record was written in."""
     search.open(q=t2s("喚醒"))
-    first = search.results()[0]
-    assert first["href"] == QUESTION + "#question"
-    assert first["marks"] and set(first["marks"]) == {"喚醒"}
-    mark = search.page.query_selector("#search-results > li .excerpt mark")
+    results = search.results()
+    position = [r["href"] for r in results].index(QUESTION + "#question")
+    assert results[position]["marks"] and set(results[position]["marks"]) == {"喚醒"}
+    mark = search.page.query_selector(f"#search-results > li:nth-child({position + 1}) .excerpt mark")
     assert mark.evaluate("m => m.closest('.excerpt').lang") == "zh-Hant"
 
 
@@ -447,3 +457,38 @@ def test_public_index_holds_no_private_string(sample, tmp_path):
     raw = [p for p in (owner / "pagefind").rglob("*.pf_*")
            if any(n.encode() in p.read_bytes() for n in planted["unlisted"])]
     assert raw == []  # the .pf_ files are gzip: a scan without decompressing would miss them
+
+
+# ---------------------------------------------------------------------------- shards
+
+
+def test_an_edit_remakes_one_shard_and_the_cache_equals_a_fresh_index(indexed, tmp_path):
+    from dataclasses import replace
+
+    cache = tmp_path / "shards"
+    cold = index.build_index(None, indexed, cache, shard_chars=SHARDED_CHARS)
+    kept = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.marshal")}
+    assert len(kept) == len(json.loads(cold["pagefind/shards.json"])) + 1 > 2
+    # Nothing changed: every shard comes from the cache, and the bundle is the same bytes.
+    assert index.build_index(None, indexed, cache, shard_chars=SHARDED_CHARS) == cold
+    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.marshal")} == kept
+    # One answer edited: its shard alone is indexed again; the others keep their files.
+    at = next(i for i, r in enumerate(indexed) if r.kind == "answer")
+    edited = list(indexed)
+    edited[at] = replace(indexed[at], text=indexed[at].text + " zqxjkv")
+    warm = index.build_index(None, edited, cache, shard_chars=SHARDED_CHARS)
+    now = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.marshal")}
+    assert len(set(now) - set(kept)) == 1 and len(set(kept) - set(now)) == 1
+    assert warm == index.build_index(None, edited, None, shard_chars=SHARDED_CHARS)
+
+    def shards(bundle: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
+        folders: dict[str, dict[str, bytes]] = {}
+        for path, data in bundle.items():
+            parts = path.split("/")
+            folder = parts[1] if parts[1].startswith("shard-") else parts[0]
+            folders.setdefault(folder, {})[path] = data
+        return folders
+
+    before, after = shards(cold), shards(warm)
+    assert before.keys() == after.keys()
+    assert len([folder for folder in before if before[folder] != after[folder]]) == 1

@@ -114,6 +114,7 @@ function message(template, values) {
 }
 
 let pagefind = null;
+let loading = null;
 let latestRun = 0;  // a run that a newer one has overtaken stops writing to the page
 let weekLabels = null;
 
@@ -122,6 +123,51 @@ let weekLabels = null;
 async function weeksBetween(from, to) {
   weekLabels ??= Object.keys((await pagefind.filters()).week || {}).sort();
   return weekLabels.filter((week) => (!from || week >= from) && (!to || week <= to));
+}
+
+// A large archive's index comes in shards (pagefind/shards.json lists all but the first);
+// Pagefind searches them together and ranks their results as one list.
+let sharded = false;
+async function loadPagefind() {
+  const module = await import(`${root}pagefind/pagefind.js`);
+  await module.options({ baseUrl: root });
+  const response = await fetch(`${root}pagefind/shards.json`);
+  const shards = response.ok ? await response.json() : [];
+  for (const folder of shards) await module.mergeIndex(`${root}${folder}`, { baseUrl: root });
+  sharded = shards.length > 0;
+  return module;
+}
+
+// The words a result's text must hold: a Chinese term in the words the browser splits it into.
+const splitter = typeof Intl.Segmenter === "function" ? new Intl.Segmenter("zh", { granularity: "word" }) : null;
+function needles(words) {
+  return words.flatMap((word) => /^[\x00-\x7f]+$/.test(word) || !splitter
+    ? [word]
+    : [...splitter.segment(word)].filter((s) => s.isWordLike).map((s) => s.segment));
+}
+
+// Pagefind matches a word an index lacks by the longest word it has that begins it ("on" for
+// "onboard"). One index rarely lacks a word its readers look for, but a shard of a large
+// archive often does, and its stand-ins would be ranked among the real matches. So with shards
+// a result is shown only when its text holds every word of the query, fetched a page of
+// results at a time until enough are found.
+// In the folded text, or in its phrase forms (计划 is the phrase form of 計畫, folded 计画).
+function holdsEvery(data, wanted) {
+  const forms = [data.content.toLowerCase()];
+  const phrases = readPhrases(data.meta.phrases);
+  if (phrases.length) forms.push(phrased(fold(data.meta.text || ""), phrases));
+  return wanted.every((word) => forms.some((form) => form.includes(word)));
+}
+
+async function firstMatches(results, words) {
+  if (!sharded || !words.length) return Promise.all(results.slice(0, MAX_RESULTS).map((result) => result.data()));
+  const wanted = needles(words);
+  const shown = [];
+  for (let start = 0; start < results.length && shown.length < MAX_RESULTS; start += MAX_RESULTS) {
+    const batch = await Promise.all(results.slice(start, start + MAX_RESULTS).map((result) => result.data()));
+    for (const data of batch) if (shown.length < MAX_RESULTS && holdsEvery(data, wanted)) shown.push(data);
+  }
+  return shown;
 }
 
 async function run() {
@@ -134,8 +180,7 @@ async function run() {
   }
   statusLine.textContent = form.dataset.loading;
   await loadFold();
-  pagefind ??= await import(`${root}pagefind/pagefind.js`);
-  await pagefind.options({ baseUrl: root });
+  pagefind = await (loading ??= loadPagefind());  // one load, however many runs start meanwhile
   const filters = {};
   if (state.kinds.length) filters.kind = { any: state.kinds };
   if (state.tag) filters.tag = state.tag;
@@ -153,7 +198,7 @@ async function run() {
   const search = inRange ? await pagefind.search(query, { filters }) : { results: [] };
   if (runId !== latestRun) return;
   // Only the results shown are fetched (one fragment request each).
-  const shown = await Promise.all(search.results.slice(0, MAX_RESULTS).map((result) => result.data()));
+  const shown = await firstMatches(search.results, query ? words.map(stem) : []);
   if (runId !== latestRun) return;
   list.replaceChildren();
   statusLine.textContent = shown.length
