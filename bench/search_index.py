@@ -9,8 +9,9 @@ same run:
   process per shard;
 - the Pagefind CLI (the same binary, `--force-language zh`) over the finished HTML.
 
-Memory is the peak of the summed resident sets of every Pagefind process (sampled every 50 ms
-from /proc) and, for shequn, of this process as well (its records and the returned files).
+Memory: `peak` is the peak of the summed resident sets of every Pagefind process (sampled every
+50 ms from /proc) plus, for shequn, this process (which also held the views the records were
+made from); `Pagefind` is the Pagefind processes alone.
 """
 
 from __future__ import annotations
@@ -53,13 +54,15 @@ class Peak:
     """The peak of `rss_of('pagefind')` (+ this process, when `me`) while the block runs."""
 
     def __init__(self, me: bool) -> None:
-        self.me, self.peak, self.done = me, 0, threading.Event()
+        self.me, self.peak, self.indexers, self.done = me, 0, 0, threading.Event()
 
     def __enter__(self) -> "Peak":
         def sample() -> None:
             while not self.done.wait(0.05):
                 mine = int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
-                self.peak = max(self.peak, rss_of("pagefind") + (mine if self.me else 0))
+                indexers = rss_of("pagefind")
+                self.indexers = max(self.indexers, indexers)
+                self.peak = max(self.peak, indexers + (mine if self.me else 0))
         self.thread = threading.Thread(target=sample, daemon=True)
         self.thread.start()
         return self
@@ -101,11 +104,11 @@ def main() -> None:
             theirs_seconds = time.perf_counter() - started
         theirs_bytes = sum(p.stat().st_size for p in (Path(folder) / "pf").rglob("*") if p.is_file())
     print(f"{len(found)} records, {chars:,} characters, {pages} HTML pages; {os.cpu_count()} cores")
-    print(f"{'':34} {'seconds':>8} {'peak MiB':>9} {'bundle MB':>10}")
+    print(f"{'':34} {'seconds':>8} {'peak MiB':>9} {'Pagefind MiB':>13} {'bundle MB':>10}")
     print(f"{f'shequn build_index ({shards} shards)':34} {ours_seconds:8.1f} {ours.peak / 1024:9.0f} "
-          f"{ours_bytes / 1e6:10.1f}")
+          f"{ours.indexers / 1024:13.0f} {ours_bytes / 1e6:10.1f}")
     print(f"{'pagefind --site over the HTML':34} {theirs_seconds:8.1f} {theirs.peak / 1024:9.0f} "
-          f"{theirs_bytes / 1e6:10.1f}")
+          f"{theirs.indexers / 1024:13.0f} {theirs_bytes / 1e6:10.1f}")
     print(f"this process's peak (views included): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
