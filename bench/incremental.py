@@ -1,11 +1,11 @@
 """Warm rebuilds and single-file edits on a generated community: median and p95.
 
-    python bench/incremental.py [--questions 10000] [--runs 5] [--work /tmp/shequn-incremental]
+    python bench/incremental.py [--questions 10000] [--runs 5] [--work /tmp/shequn-incremental] [--search]
 
 Three figures, each over --runs repetitions after one cold build:
 - `build, nothing changed`: `shequn build` again (the stamp of every input says nothing changed);
 - `build, one answer edited`: a line appended to a random answer, then `shequn build` (the
-  Markdown cache holds every other body);
+  Markdown cache holds every other body; with --search, the index's other shards are cached);
 - `serve, one answer edited`: the same edit handed to the in-process `LiveSite.rebuild` that
   `shequn serve` runs (re-parses the changed file, re-renders changed pages, rewrites changed files).
 """
@@ -41,11 +41,13 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", type=Path, default=Path("/tmp/shequn-incremental"))
+    parser.add_argument("--search", action="store_true",
+                        help="build the search index too (an edit re-indexes the one shard it is in)")
     args = parser.parse_args()
     source = generated(args.work, args.questions)
     out, cache = args.work / "out", args.work / "cache"
     build = [sys.executable, "-m", "generator.cli", "build", "--source", str(source), "--out", str(out),
-             "--cache-dir", str(cache), "--no-search", "--quiet"]
+             "--cache-dir", str(cache), "--quiet"] + ([] if args.search else ["--no-search"])
 
     def timed_build() -> float:
         started = time.perf_counter()
