@@ -272,7 +272,7 @@ class Pagefind:
             self.process.wait()
 
 
-def build_index(site: Site, found: Iterable[SearchRecord] | None = None, cache: Path | None = None,
+def build_index(site: Site | None, found: Iterable[SearchRecord] | None = None, cache: Path | None = None,
                 shard_chars: int | None = None) -> dict[str, bytes]:
     """Output path -> bytes of the search bundle (`pagefind/…`) and the folding map. `found`:
     the records, when the pages were made elsewhere (else they come from the site's pages).
@@ -312,7 +312,8 @@ def build_index(site: Site, found: Iterable[SearchRecord] | None = None, cache: 
 # Pagefind process per core and merged by the browser (Pagefind's `mergeIndex`). A page goes
 # to the shard its URL hashes to: each shard is a sample of the whole archive, so Pagefind's
 # scores (BM25, with each shard's own statistics) compare across shards, and an edit changes
-# one shard only, while the others keep their bytes and their cached files.
+# one shard only (unless it changes how many there are), while the others keep their bytes and
+# their cached files.
 SHARD_CHARS = 3_000_000
 
 
