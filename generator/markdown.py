@@ -343,6 +343,7 @@ class _TreeRenderer:
         self.footnote_prefix = f"-{scope}-" if scope else ""
         self.footnote_numbers: dict[int, int] = {}  # pyrs def_id -> number by first reference
         self.footnote_seen: dict[int, int] = {}
+        self.current_note: int | None = None  # the footnote being rendered: its backrefs point to it
 
     def render(self, root, has_footnotes: bool = True) -> str:
         if has_footnotes:
