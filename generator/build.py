@@ -27,7 +27,8 @@ from .render import (
 )
 from .view import build_views, page_builder, site_view
 from .load import FileCache
-from .write import MARKER, LiveOutput, StagedOutput, load_cache, refuse_output, save_cache
+from .cachefile import load_cache, save_cache
+from .write import MARKER, LiveOutput, StagedOutput, refuse_output
 
 
 class OutputRefused(Exception):

@@ -26,7 +26,6 @@ import os
 import queue
 import re
 import subprocess
-import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .cachefile import load_cache, save_cache
 from .i18n import to_simplified
 from .view import Site
 
@@ -279,28 +279,20 @@ def build_index(site: Site | None, found: Iterable[SearchRecord] | None = None, 
     `cache`: a folder where each shard's files are kept by the hash of its records, so a
     shard whose records did not change is not indexed again."""
     shards = plan_shards(list(records(site) if found is None else found), shard_chars or SHARD_CHARS)
-    requests = [[_add_request(record) for record in shard] for shard in shards]
-    keys = [_shard_key(shard) for shard in requests]
-    made: dict[int, dict[str, bytes]] = {}
-    missing = []
-    for number, key in enumerate(keys):
-        kept = _load_shard(cache, key) if cache is not None else None
-        if kept is None:
-            missing.append(number)
-        else:
-            made[number] = kept
-    workers = max(1, min(len(missing), os.cpu_count() or 1))
-    with ThreadPoolExecutor(workers) as pool:  # one Pagefind process per shard, on every core
-        for number, files in zip(missing, pool.map(lambda n: _index_shard(requests[n]), missing)):
+    keys = [_shard_key(shard) for shard in shards]
+    made = [load_cache(cache / f"{key}.marshal") if cache is not None else {} for key in keys]
+    missing = [number for number, files in enumerate(made) if not files.get("pagefind-entry.json")]
+    with ThreadPoolExecutor(max(1, min(len(missing), os.cpu_count() or 1))) as pool:
+        # One Pagefind process per shard, as many at once as there are cores.
+        for number, files in zip(missing, pool.map(lambda n: _index_shard(shards[n]), missing)):
             made[number] = files
             if cache is not None:
-                _save_shard(cache, keys[number], files)
+                save_cache(cache / f"{keys[number]}.marshal", files)
     if cache is not None:
-        _forget_shards(cache, set(keys))
-    bundle: dict[str, bytes] = {}
-    for number in range(len(shards)):
-        folder = _shard_folder(number)
-        bundle.update((f"{folder}{path}", data) for path, data in made[number].items())
+        for stale in set(cache.glob("*.marshal")) - {cache / f"{key}.marshal" for key in keys}:
+            stale.unlink(missing_ok=True)
+    bundle = {f"{_shard_folder(number)}{path}": data
+              for number, files in enumerate(made) for path, data in files.items()}
     bundle["pagefind/shards.json"] = json.dumps([_shard_folder(n) for n in range(1, len(shards))]).encode()
     bundle["search/fold.json"] = fold_map_json()
     return bundle
@@ -331,11 +323,11 @@ def _shard_folder(number: int) -> str:
     return "pagefind/" if number == 0 else f"pagefind/shard-{number + 1}/"
 
 
-def _index_shard(requests: list[dict]) -> dict[str, bytes]:
+def _index_shard(shard: list[SearchRecord]) -> dict[str, bytes]:
     """Pagefind's files for one shard's records."""
     with Pagefind() as pagefind:
         index_id = pagefind.request({"type": "NewIndex", "config": {"force_language": "zh"}})["index_id"]
-        pagefind.pipeline({**request, "index_id": index_id} for request in requests)
+        pagefind.pipeline(_add_request(record, index_id) for record in shard)
         files = pagefind.request({"type": "GetFiles", "index_id": index_id})["files"]
         pagefind.close()
     bundle = {f["path"]: base64.b64decode(f["content"]) for f in files}
@@ -344,46 +336,22 @@ def _index_shard(requests: list[dict]) -> dict[str, bytes]:
     return bundle
 
 
-def _shard_key(requests: list[dict]) -> str:
-    digest = hashlib.blake2b(f"{version('pagefind')}\0{_SOURCE_HASH}\n".encode(), digest_size=16)
-    for request in requests:
-        digest.update(json.dumps(request, ensure_ascii=False).encode("utf-8"))
-        digest.update(b"\n")
+def _shard_key(shard: list[SearchRecord]) -> str:
+    """Changes with the shard's records, and with anything else that shapes its files: Pagefind,
+    OpenCC (the fold) and this module."""
+    digest = hashlib.blake2b(f"{version('pagefind')}\0{version('opencc')}\0{_SOURCE_HASH}\n".encode(),
+                             digest_size=16)
+    for record in shard:
+        digest.update(marshal.dumps((record.url, record.kind, record.title, record.text, record.lang,
+                                     record.week, record.tags, record.filters)))
     return digest.hexdigest()
-
-
-def _load_shard(cache: Path, key: str) -> dict[str, bytes] | None:
-    try:
-        with open(cache / f"{key}.marshal", "rb") as handle:
-            files = marshal.load(handle)
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
-    return files if isinstance(files, dict) and files.get("pagefind-entry.json") else None
-
-
-def _save_shard(cache: Path, key: str, files: dict[str, bytes]) -> None:
-    cache.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{key}.", dir=cache)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            marshal.dump(files, out)
-        os.replace(temporary, cache / f"{key}.marshal")
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
-def _forget_shards(cache: Path, keep: set[str]) -> None:
-    for path in cache.glob("*.marshal"):
-        if path.stem not in keep:
-            path.unlink(missing_ok=True)
 
 
 _SOURCE_HASH = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()
 
 
-def _add_request(record: SearchRecord) -> dict:
-    """Pagefind's `AddRecord` request for one record (its index id is added when sent)."""
+def _add_request(record: SearchRecord, index_id: int) -> dict:
+    """Pagefind's `AddRecord` request for one record."""
     original = record.text[:ORIGINAL_LIMIT]
     folded = fold(record.text)  # char by char: its start is the fold of `original`
     meta = {"title": record.title, "kind": record.kind, "lang": record.lang, "text": original}
@@ -395,7 +363,7 @@ def _add_request(record: SearchRecord) -> dict:
     if forms:
         meta["phrases"] = json.dumps(forms, ensure_ascii=False, separators=(",", ":"))
     return {
-        "type": "AddRecord", "url": record.url,
+        "type": "AddRecord", "index_id": index_id, "url": record.url,
         "content": f"{fold(record.title)} {folded}", "language": "zh",
         "meta": meta, "filters": record.filters,
         "sort": {"week": record.week} if record.week else None,

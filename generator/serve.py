@@ -274,7 +274,7 @@ def watch(paths: list[tuple[Path, bool]], on_change: Callable[[Path], None], ign
 def serve(source: Path, audience: str, out: Path, bind: str, port: int, report: Callable[[str], None]) -> None:
     """Build, serve and rebuild on change until interrupted (Ctrl-C)."""
     from .build import LiveSite, build_site
-    from .write import load_cache
+    from .cachefile import load_cache
 
     first = build_site(source, audience, out)
     events = Broadcaster()
