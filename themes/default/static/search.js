@@ -146,12 +146,8 @@ function needles(words) {
     : [...splitter.segment(word)].filter((s) => s.isWordLike).map((s) => s.segment));
 }
 
-// Pagefind matches a word an index lacks by the longest word it has that begins it ("on" for
-// "onboard"). One index rarely lacks a word its readers look for, but a shard of a large
-// archive often does, and its stand-ins would be ranked among the real matches. So with shards
-// a result is shown only when its text holds every word of the query, fetched a page of
-// results at a time until enough are found.
-// In the folded text, or in its phrase forms (计划 is the phrase form of 計畫, folded 计画).
+// Whether a result's text holds every wanted word: in its folded text, or in its phrase forms
+// (计划 is the phrase form of 計畫, which folds to 计画).
 function holdsEvery(data, wanted) {
   const forms = [data.content.toLowerCase()];
   const phrases = readPhrases(data.meta.phrases);
@@ -159,11 +155,18 @@ function holdsEvery(data, wanted) {
   return wanted.every((word) => forms.some((form) => form.includes(word)));
 }
 
+// Pagefind matches a word an index lacks by the longest word it has that begins it ("on" for
+// "onboard"). One index rarely lacks a word its readers look for, but a shard of a large
+// archive often does, and its stand-ins would be ranked among the real matches. So with shards
+// a result is shown only when its text holds every word of the query, fetched a page of
+// results at a time until enough are found (or MAX_BATCHES pages were looked at).
+const MAX_BATCHES = 4;
 async function firstMatches(results, words) {
   if (!sharded || !words.length) return Promise.all(results.slice(0, MAX_RESULTS).map((result) => result.data()));
   const wanted = needles(words);
   const shown = [];
-  for (let start = 0; start < results.length && shown.length < MAX_RESULTS; start += MAX_RESULTS) {
+  const end = Math.min(results.length, MAX_BATCHES * MAX_RESULTS);
+  for (let start = 0; start < end && shown.length < MAX_RESULTS; start += MAX_RESULTS) {
     const batch = await Promise.all(results.slice(start, start + MAX_RESULTS).map((result) => result.data()));
     for (const data of batch) if (shown.length < MAX_RESULTS && holdsEvery(data, wanted)) shown.push(data);
   }
@@ -194,18 +197,18 @@ async function run() {
     filters.week = { any: weeks };
   }
   const words = terms(state.q);
-  const query = words.length ? words.map(stem).join(" ") : null;
+  const stems = words.map(stem);  // "onboards" also marks the "onboard" of "onboarding"
+  const query = stems.length ? stems.join(" ") : null;
   const search = inRange ? await pagefind.search(query, { filters }) : { results: [] };
   if (runId !== latestRun) return;
   // Only the results shown are fetched (one fragment request each).
-  const shown = await firstMatches(search.results, query ? words.map(stem) : []);
+  const shown = await firstMatches(search.results, stems);
   if (runId !== latestRun) return;
   list.replaceChildren();
   statusLine.textContent = shown.length
     ? message(form.dataset.count, { count: shown.length, query: state.q })
     : message(form.dataset.noResults, { query: state.q });
-  const marks = words.map(stem);  // "onboards" marks the "onboard" of "onboarding"
-  for (const data of shown) list.append(card(data, marks));
+  for (const data of shown) list.append(card(data, stems));
 }
 
 function readPhrases(value) {
