@@ -59,7 +59,7 @@ class Peak:
     def __enter__(self) -> "Peak":
         def sample() -> None:
             while not self.done.wait(0.05):
-                mine = int(open("/proc/self/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+                mine = int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
                 indexers = rss_of("pagefind")
                 self.indexers = max(self.indexers, indexers)
                 self.peak = max(self.peak, indexers + (mine if self.me else 0))
