@@ -26,7 +26,7 @@ from .render import (
     render_talent_csv, static_files,
 )
 from .view import build_views, page_builder, site_view
-from .load import FileCache
+from .load import FileCache, without_cycle_collector
 from .cachefile import load_cache, save_cache
 from .write import MARKER, LiveOutput, StagedOutput, refuse_output
 
@@ -188,6 +188,7 @@ def _parallel(community) -> int:
     return workers
 
 
+@without_cycle_collector
 def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
                cache_dir: Path | None = None, search: bool = True,
                progress: Callable[[str], None] = lambda message: None) -> BuildResult:
@@ -291,7 +292,7 @@ class LiveSite:
         key = (community.site.theme, community.site.language)
         if self.environment is None or self.environment[0] != key:
             # Jinja's loader notices edited templates by itself; a new theme or language needs a new one.
-            self.environment = (key, *make_environment(self.source, *key))
+            self.environment = (key, *make_environment(self.source, *key, watch=True))
         _, env, translate = self.environment
         site, self.rendered = build_views(community, self.audience, translate, self.rendered)
         # Only pages whose view changed are rendered again, unless a template or what every page

@@ -12,6 +12,9 @@ become one located diagnostic and the run goes on.
 from __future__ import annotations
 
 import bisect
+import errno
+import functools
+import gc
 import os
 import re
 import stat
@@ -206,6 +209,24 @@ def parse_yaml(text: str, path: str, line_offset: int = 0) -> tuple[Value | None
         return None, [error(exc.loc, exc.message)]
 
 
+def without_cycle_collector(function):
+    """Runs `function` with Python's cycle collector paused. Loading and rendering an archive
+    makes millions of long-lived objects and almost no cyclic garbage, yet the collector keeps
+    walking all of them: at 10,000 questions it took a quarter of a cold build (30-36 s against
+    26 s, and the same peak memory). Mercurial pauses it the same way (`util.nogc`)."""
+
+    @functools.wraps(function)
+    def paused(*args, **kwargs):
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+    return paused
+
+
 # ---------------------------------------------------------------------------- documents
 
 
@@ -277,19 +298,64 @@ def _has_error(diags: list[Diagnostic]) -> bool:
 # ---------------------------------------------------------------------------- reading files
 
 
+# Opening with O_NOFOLLOW tells a symbolic link from a file in the same call, and fstat then
+# checks the file that was opened: two system calls a file instead of lstat, open and read's
+# stat (measured: read_text's overhead over a bare open and read went from 2 s to under 1 s on
+# 62,000 files). O_NONBLOCK keeps a FIFO from blocking the open.
+_OPEN_FILE = (os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+              if hasattr(os, "O_NOFOLLOW") else None)
+_SLOW_OPEN = {errno.ELOOP, errno.ENXIO, errno.EMLINK}  # a link (EMLINK on FreeBSD), a socket
+
+
+def _open_unless_link(path: str) -> int | None:
+    """A descriptor for `path`, or None when it is a link or socket (or links cannot be told
+    apart by `open` here), for the caller to look at with lstat."""
+    if _OPEN_FILE is None:
+        return None
+    try:
+        return os.open(path, _OPEN_FILE)
+    except OSError as exc:
+        if exc.errno in _SLOW_OPEN:
+            return None
+        raise
+
+
+def _read_upto(descriptor: int, size_hint: int, limit: int) -> bytes:
+    chunks, total = [], 0
+    while total < limit:
+        chunk = os.read(descriptor, min(limit - total, max(size_hint + 1 - total, 65536)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _inside(real: str, base: str) -> bool:
+    return real == base or real.startswith(base if base.endswith(os.sep) else base + os.sep)
+
+
 def read_text(root: Path, rel: str, folders: dict[str, str] | None = None) -> tuple[str | None, list[Diagnostic]]:
     """Read one record file as UTF-8 text, refusing what a record file cannot be. `folders`
     remembers the real paths of folders across the files of one load."""
     here = Loc(rel)
     full = os.path.join(root, rel)
     folders = {} if folders is None else folders
+    descriptor = None
+    outside = [error(here, "is a symbolic link to a place outside the source folder; not read")]
     try:
-        info = os.lstat(full)
-        # The real path, not only a final link: a linked folder on the way counts too.
-        real, base = _real_path(full, stat.S_ISLNK(info.st_mode), folders), _real_folder(str(root), folders)
-        if os.path.commonpath([real, base]) != base:
-            return None, [error(here, "is a symbolic link to a place outside the source folder; not read")]
-        if stat.S_ISLNK(info.st_mode):
+        # The real path, not only a final link: a linked folder on the way counts too, and is
+        # checked before anything is opened.
+        real, base = _real_path(full, False, folders), _real_folder(str(root), folders)
+        if not _inside(real, base):
+            return None, outside
+        descriptor = _open_unless_link(full)
+        info = os.lstat(full) if descriptor is None else os.fstat(descriptor)
+        is_link = stat.S_ISLNK(info.st_mode)
+        if is_link:
+            real = _real_path(full, True, folders)
+            if not _inside(real, base):
+                return None, outside
             if not os.path.exists(real):
                 return None, [error(here, "is a broken symbolic link")]
             info = os.stat(real)
@@ -300,10 +366,14 @@ def read_text(root: Path, rel: str, folders: dict[str, str] | None = None) -> tu
         if info.st_size > MAX_FILE_BYTES:
             return None, [error(here, f"file is {info.st_size / 1e6:.1f} MB; a record file may be at "
                                       f"most {MAX_FILE_BYTES // (1024 * 1024)} MB")]
-        with open(full, "rb") as handle:
-            raw = handle.read(MAX_FILE_BYTES + 1)
+        if descriptor is None:
+            descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        raw = _read_upto(descriptor, info.st_size, MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, [error(here, f"cannot read: {exc.strerror or exc}")]
+    finally:
+        if descriptor is not None:
+            os.close(descriptor)
     if b"\x00" in raw[:8192]:
         return None, [error(here, "is a binary file, not text")]
     try:

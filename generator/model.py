@@ -22,7 +22,7 @@ from .records import (
     INCOME_KINDS, About, Answer, AnswerRef, Book, Credit, Event, FundEntry, Markdown, Member, Question,
     Site, Solution, Week,
 )
-from .load import FileCache, load_source
+from .load import FileCache, load_source, without_cycle_collector
 from .validate import Records, validate
 
 CENT = Decimal("0.01")
@@ -110,6 +110,7 @@ class _Checker:
             self.handle(who, at.get(f"{key}.{index}", at.get(key, fallback)), role)
 
 
+@without_cycle_collector
 def read_community(root: Path, files: FileCache | None = None) -> tuple[Community | None, list[Diagnostic]]:
     """Load, validate and link the community under `root`; every diagnostic of all three."""
     loaded = load_source(root, files)

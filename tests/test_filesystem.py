@@ -63,7 +63,7 @@ def build(shequn, site: Site, out: Path, *more: str):
 
 
 class Opened:
-    """Records the real path of every file opened in this process."""
+    """Records the real path of every file opened in this process (by `open` or `os.open`)."""
 
     def __init__(self, monkeypatch) -> None:
         self.paths: list[str] = []
@@ -74,8 +74,15 @@ class Opened:
                 self.paths.append(os.path.realpath(os.fsdecode(file)))
             return real_open(file, *args, **kwargs)
 
+        def recording_os_open(file, *args, **kwargs):
+            descriptor = real_os_open(file, *args, **kwargs)  # O_NOFOLLOW refuses a link: nothing opened
+            self.paths.append(os.path.realpath(os.fsdecode(file)))
+            return descriptor
+
+        real_os_open = os.open
         monkeypatch.setattr(builtins, "open", recording_open)
         monkeypatch.setattr(io, "open", recording_open)
+        monkeypatch.setattr(os, "open", recording_os_open)
 
     def under(self, folder: Path) -> list[str]:
         root = os.path.realpath(folder)
@@ -113,6 +120,27 @@ def test_symlink_inside_the_source_folder_is_followed(sample, shequn):
     out = sample.root / "out"
     assert build(shequn, sample, out).code == 0
     assert (out / "weeks" / "2026-W43" / "index.html").is_file()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs or Unix sockets here")
+def test_a_fifo_or_socket_among_the_records_is_reported_without_waiting(sample, shequn, tmp_path):
+    """Opening a FIFO for reading waits for a writer; shequn must neither wait nor read it."""
+    import socket
+
+    os.mkfifo(sample.path("content/members/pipe.yaml"))
+    # A socket's path is limited to about 100 bytes: made short in /tmp, then moved in.
+    with socket.socket(socket.AF_UNIX) as listener:
+        short = Path(f"/tmp/shequn-{os.getpid()}.sock")
+        listener.bind(str(short))
+        try:
+            os.rename(short, sample.path("content/members/socket.yaml"))
+            run = shequn("check", "--source", str(sample.root))
+        finally:
+            short.unlink(missing_ok=True)
+    lines = run.out.splitlines()
+    assert "content/members/pipe.yaml:1:1: error: is not a regular file" in lines, run.out
+    assert "content/members/socket.yaml:1:1: error: is not a regular file" in lines, run.out
+    assert run.code == 1
 
 
 LINKED_FOLDERS = {
