@@ -20,6 +20,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 import jinja2
+from markupsafe import Markup
 
 from .diagnostics import Diagnostic, Loc, warning
 from .i18n import load_translations
@@ -73,7 +74,35 @@ def make_environment(source: Path, theme: str, language: str,
     )
     translations = load_translations([d / "locales" for d in dirs], language)
     env.install_gettext_translations(translations, newstyle=True)
+    env.globals.update(_direct_gettext(translations))
     return env, translations.gettext
+
+
+def _direct_gettext(translations) -> dict[str, Callable]:
+    """Jinja's new-style `_`, `gettext` and `ngettext`, with the same results, called directly:
+    Jinja's own pass through three context calls each, a fifth of a page's rendering time.
+    A message without variables is translated and formatted once."""
+    done: dict[tuple[str, bool], str] = {}
+
+    def formatted(translated: str, autoescape: bool, variables: dict) -> str:
+        # New-style: always a format string, its variables escaped when the template escapes.
+        return (Markup(translated) if autoescape else translated) % variables
+
+    @jinja2.pass_eval_context
+    def gettext(eval_ctx, string: str, **variables) -> str:
+        if variables:
+            return formatted(translations.gettext(string), eval_ctx.autoescape, variables)
+        key = (string, eval_ctx.autoescape)
+        if key not in done:
+            done[key] = formatted(translations.gettext(string), eval_ctx.autoescape, {})
+        return done[key]
+
+    @jinja2.pass_eval_context
+    def ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+        variables.setdefault("num", num)
+        return formatted(translations.ngettext(singular, plural, num), eval_ctx.autoescape, variables)
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}
 
 
 def static_files(source: Path, theme: str) -> dict[str, Path]:

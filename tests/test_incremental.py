@@ -52,6 +52,18 @@ def test_a_changed_output_is_rebuilt(sample, shequn, tmp_path):
     assert (out / "robots.txt").read_text(encoding="utf-8") != "tampered"
 
 
+def test_a_removed_search_file_is_rebuilt(sample, shequn, tmp_path):
+    """Pagefind's fragments are stamped by their names alone (they are named by their bytes'
+    hash): removing one still makes the next build a real one."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(shequn, sample, out, cache)
+    fragment = sorted((out / "pagefind" / "fragment").iterdir())[0]
+    fragment.unlink()
+    assert "up to date" not in build(shequn, sample, out, cache).err
+    assert fragment.is_file()
+    assert "up to date" in build(shequn, sample, out, cache).err
+
+
 # ---------------------------------------------------------------------------- serve's rebuilds
 
 
