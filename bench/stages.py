@@ -17,12 +17,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.build import site_outputs  # noqa: E402
+from generator.load import without_cycle_collector  # noqa: E402
 from generator.model import read_community  # noqa: E402
 from generator.render import make_environment  # noqa: E402
 from generator.view import build_views  # noqa: E402
 from generator.write import StagedOutput  # noqa: E402
 
 
+@without_cycle_collector  # as build_site runs
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path)

@@ -314,6 +314,7 @@ class _Builder:
         self.rendered: dict[Job, str] = {}
         self._activity: Activity | None = None
         self._kpis: dict | None = None
+        self._week_positions: dict[str, int] | None = None
         self._tips: dict[str, dict[AnswerRef, list[Decimal]]] | None = None
         self._shown: list[Member] | None = None
         self._week_list = list(community.weeks.values())
@@ -971,15 +972,15 @@ class _Builder:
     def tag_pages(self) -> list[Page]:
         tags = sorted(self.c.tags, key=self.fmt.sort_key)
         pages = [Page("tags/index.html", "tags.html", self._("Tags"), {"tags": self.tag_links(tags)})]
-        seen: dict[str, str] = {}
+        spellings: dict[str, list[str]] = {}
         for tag in tags:
-            segment = tag_segment(tag)
-            if segment in seen:
-                continue  # two spellings of one tag share a page (the first, in collation order)
-            seen[segment] = tag
-            same = [t for t in tags if tag_segment(t) == segment]
-            slugs = {s for t in same for s in self.c.tags[t]}
-            questions = [self.question_summary(q) for q in self.c.questions.values() if q.slug in slugs]
+            spellings.setdefault(tag_segment(tag), []).append(tag)
+        position = {slug: i for i, slug in enumerate(self.c.questions)}
+        # Two spellings of one tag share a page, named by the first in collation order.
+        for segment, same in spellings.items():
+            tag = same[0]
+            slugs = sorted({s for t in same for s in self.c.tags[t] if s in position}, key=position.__getitem__)
+            questions = [self.question_summary(self.c.questions[slug]) for slug in slugs]
             pages.append(Page(f"tags/{segment}/index.html", "tag.html", tag,
                               {"tag": Link(tag, self.tag_url(tag), script_of(tag, self.lang), len(questions)),
                                "questions": list(reversed(questions))},
@@ -1101,6 +1102,11 @@ class _Builder:
             "resume_url": self.url(f"members/{handle}/resume.json"),
         }
 
+    def week_positions(self) -> dict[str, int]:
+        if self._week_positions is None:
+            self._week_positions = {week: i for i, week in enumerate(self.c.weeks)}
+        return self._week_positions
+
     def timeline(self, handle: str) -> dict:
         """Bars of activity per week over the whole archive, as numbers for an inline SVG."""
         weeks = list(self.c.weeks)
@@ -1111,9 +1117,10 @@ class _Builder:
         width, height = 600, 60
         step = width / max(1, len(weeks))
         top = max(counts.values(), default=1)
+        position = self.week_positions()
         bars = [{"x": round(i * step, 2), "width": round(max(step - 1, 1), 2),
                  "height": round(counts[w] / top * (height - 4), 2), "week": w, "count": counts[w]}
-                for i, w in enumerate(weeks) if counts[w]]
+                for i, w in sorted((position[w], w) for w in counts if counts[w] and w in position)]
         return {"width": width, "height": height, "bars": bars, "active_weeks": len(bars),
                 "first": weeks[0] if weeks else "", "last": weeks[-1] if weeks else ""}
 
