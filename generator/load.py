@@ -331,6 +331,10 @@ def _read_upto(descriptor: int, size_hint: int, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+def _leaves_source(here: Loc) -> Diagnostic:
+    return error(here, "is a symbolic link to a place outside the source folder; not read")
+
+
 def _inside(real: str, base: str) -> bool:
     return real == base or real.startswith(base if base.endswith(os.sep) else base + os.sep)
 
@@ -342,20 +346,19 @@ def read_text(root: Path, rel: str, folders: dict[str, str] | None = None) -> tu
     full = os.path.join(root, rel)
     folders = {} if folders is None else folders
     descriptor = None
-    outside = [error(here, "is a symbolic link to a place outside the source folder; not read")]
     try:
         # The real path, not only a final link: a linked folder on the way counts too, and is
         # checked before anything is opened.
         real, base = _real_path(full, False, folders), _real_folder(str(root), folders)
         if not _inside(real, base):
-            return None, outside
+            return None, [_leaves_source(here)]
         descriptor = _open_unless_link(full)
         info = os.lstat(full) if descriptor is None else os.fstat(descriptor)
         is_link = stat.S_ISLNK(info.st_mode)
         if is_link:
             real = _real_path(full, True, folders)
             if not _inside(real, base):
-                return None, outside
+                return None, [_leaves_source(here)]
             if not os.path.exists(real):
                 return None, [error(here, "is a broken symbolic link")]
             info = os.stat(real)
@@ -367,7 +370,7 @@ def read_text(root: Path, rel: str, folders: dict[str, str] | None = None) -> tu
             return None, [error(here, f"file is {info.st_size / 1e6:.1f} MB; a record file may be at "
                                       f"most {MAX_FILE_BYTES // (1024 * 1024)} MB")]
         if descriptor is None:
-            descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+            descriptor = os.open(real, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
         raw = _read_upto(descriptor, info.st_size, MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, [error(here, f"cannot read: {exc.strerror or exc}")]
@@ -443,7 +446,7 @@ def discover(root: Path) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
         if not _is_dir(entry):
             return False
         if _leaves_root(root, entry):
-            diags.append(error(Loc(rel), "is a symbolic link to a place outside the source folder; not read"))
+            diags.append(_leaves_source(Loc(rel)))
             return False
         return True
 
