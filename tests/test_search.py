@@ -394,12 +394,12 @@ def test_no_favicon_request(browser, server):
         page.on("console", lambda message: messages.append(
             f"{(message.location or {}).get('url', '')} {message.text}"))
         mark = len(server.requested)
-        for path in ("/", QUESTION, "/search/?q=%E7%A4%BE%E7%BE%A4"):
+        for path in ("/", QUESTION, "/book/print/", "/search/?q=%E7%A4%BE%E7%BE%A4"):
             page.goto(server.url + path)
             page.wait_for_load_state("networkidle")
         page.wait_for_timeout(500)
         requested = [urlsplit(p).path for p in server.requested[mark:]]
-        assert "/search/" in requested and "/favicon.ico" not in requested
+        assert "/search/" in requested and "/book/print/" in requested and "/favicon.ico" not in requested
         assert [m for m in messages if "favicon" in m or "Content Security Policy" in m] == []
     finally:
         context.close()
