@@ -22,7 +22,7 @@ from . import operations as ops
 from .i18n import Formats, script_of, to_simplified
 from .markdown import Job, cache_key, make_markdown, render_many, render_markdown
 from .model import Community
-from .records import Answer, AnswerRef, Event, Member, Question, Week
+from .records import Answer, AnswerRef, Event, Markdown, Member, Question, Week
 
 AUDIENCES = ("public", "members", "owner")
 
@@ -315,6 +315,7 @@ class _Builder:
         self._activity: Activity | None = None
         self._kpis: dict | None = None
         self._week_positions: dict[str, int] | None = None
+        self._body_langs: dict[str, str] = {}
         self._tips: dict[str, dict[AnswerRef, list[Decimal]]] | None = None
         self._shown: list[Member] | None = None
         self._week_list = list(community.weeks.values())
@@ -552,7 +553,7 @@ class _Builder:
         about = self.c.about
         return Page("about/index.html", "about.html", about.title,
                     {"title": about.title, "html": self.markdown(about.body),
-                     "lang": script_of(about.body.text if about.body else about.title, self.lang)})
+                     "lang": self.body_lang(about.body, about.title)})
 
     # -- the credited book
     def book(self) -> dict | None:
@@ -596,7 +597,7 @@ class _Builder:
                     "week": self.week_label(q.week), "asker": self.person(q.asker),
                     "question_html": self.book_markdown(q.body, f"b{number}-{q.slug}-q", heading_shift=1),
                     "solution_html": self.book_markdown(solution.body, f"b{number}-{q.slug}-s", heading_shift=1),
-                    "body_lang": script_of(solution.body.text if solution.body else q.title, self.lang),
+                    "body_lang": self.body_lang(solution.body, q.title),
                     "curator": self.person(solution.curator), "authors": self.people_of(authors),
                     "co_authors": self.people_of(co_authors), "url": self.absolute(self.question_url(q.slug)),
                 })
@@ -911,7 +912,7 @@ class _Builder:
             answers.append(AnswerView(
                 anchor=anchor, author=self.person(answer.author), co_authors=self.people_of(answer.co_authors),
                 submitted=self.fmt.date(answer.submitted), submitted_iso=answer.submitted.isoformat(),
-                html=self.markdown(answer.body, anchor, heading_shift=2), lang=script_of(answer.body.text if answer.body else "", self.lang),
+                html=self.markdown(answer.body, anchor, heading_shift=2), lang=self.body_lang(answer.body),
                 awards=tuple(awards_by_ref.get(answer.ref, ())), tips_total=self.money(sum(tips, Decimal(0))) if tips else "",
                 tip_count=len(tips),
             ))
@@ -922,12 +923,12 @@ class _Builder:
                 curator=self.person(solution.curator), published=self.fmt.date(solution.published),
                 published_iso=solution.published.isoformat() if solution.published else "",
                 html=self.markdown(solution.body, "solution", heading_shift=1),
-                lang=script_of(solution.body.text if solution.body else "", self.lang),
+                lang=self.body_lang(solution.body),
             )
         view = {
             "question": self.question_summary(question),
             "html": self.markdown(question.body, "question"),
-            "body_lang": script_of(question.body.text if question.body else question.title, self.lang),
+            "body_lang": self.body_lang(question.body, question.title),
             "deadline": self.fmt.date(question.deadline),
             "solution": solution_view,
             "answers": answers,
@@ -1063,7 +1064,7 @@ class _Builder:
                 "url": f"{self.question_url(answer.slug)}#{self.answer_anchor(ref)}",
                 "submitted": self.fmt.date(answer.submitted), "submitted_iso": answer.submitted.isoformat(),
                 "excerpt": _excerpt(answer.body.text if answer.body else ""),
-                "lang": script_of(answer.body.text if answer.body else "", self.lang),
+                "lang": self.body_lang(answer.body),
                 "co_authors": self.people_of(answer.co_authors),
                 "awards": tuple(self._("Rank {rank}").format(rank=a.rank) + " · " + self.money(a.amount)
                                 for _, a in act.awards.get(handle, ()) if a.answer == ref),
@@ -1101,6 +1102,15 @@ class _Builder:
             "timeline": self.timeline(handle),
             "resume_url": self.url(f"members/{handle}/resume.json"),
         }
+
+    def body_lang(self, body: Markdown | None, fallback: str = "") -> str:
+        """The script of a body (of `fallback` when there is none), worked out once a build: a
+        body shows on its question page, in its author's portfolio and in the book."""
+        text = body.text if body else fallback
+        lang = self._body_langs.get(text)
+        if lang is None:
+            lang = self._body_langs[text] = script_of(text, self.lang)
+        return lang
 
     def week_positions(self) -> dict[str, int]:
         if self._week_positions is None:
@@ -1241,7 +1251,7 @@ class _Builder:
             "anonymous_attendees": sum(p.anonymous for p in attendees),
             "fee": self.money(event.fee) if event.fee is not None else "",
             "html": self.markdown(event.body), "lang": script_of(event.title, self.lang),
-            "body_lang": script_of(event.body.text if event.body else event.title, self.lang),
+            "body_lang": self.body_lang(event.body, event.title),
         }
 
     # -- feed
