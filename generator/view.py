@@ -980,7 +980,7 @@ class _Builder:
         # Two spellings of one tag share a page, named by the first in collation order.
         for segment, same in spellings.items():
             tag = same[0]
-            slugs = sorted({s for t in same for s in self.c.tags[t] if s in position}, key=position.__getitem__)
+            slugs = sorted({s for t in same for s in self.c.tags[t]}, key=position.__getitem__)
             questions = [self.question_summary(self.c.questions[slug]) for slug in slugs]
             pages.append(Page(f"tags/{segment}/index.html", "tag.html", tag,
                               {"tag": Link(tag, self.tag_url(tag), script_of(tag, self.lang), len(questions)),
@@ -1119,7 +1119,7 @@ class _Builder:
 
     def timeline(self, handle: str) -> dict:
         """Bars of activity per week over the whole archive, as numbers for an inline SVG."""
-        weeks = list(self.c.weeks)
+        weeks = self._week_list
         act = self.activity()
         counts = Counter(self.c.questions[a.slug].week for a in act.answers.get(handle, ()))
         counts.update(self.c.questions[slug].week for slug in act.curated.get(handle, ()))
@@ -1132,7 +1132,7 @@ class _Builder:
                  "height": round(counts[w] / top * (height - 4), 2), "week": w, "count": counts[w]}
                 for i, w in sorted((position[w], w) for w in counts if counts[w] and w in position)]
         return {"width": width, "height": height, "bars": bars, "active_weeks": len(bars),
-                "first": weeks[0] if weeks else "", "last": weeks[-1] if weeks else ""}
+                "first": weeks[0].id if weeks else "", "last": weeks[-1].id if weeks else ""}
 
     def resume(self, member: Member) -> dict:
         """JSON Resume (jsonresume.org schema 1.x) from what this audience may see."""
