@@ -6,7 +6,6 @@ Validation comes first and nothing is written while an error stands.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 import threading
@@ -29,6 +28,7 @@ from .view import build_views, page_builder, site_view
 from .load import FileCache, without_cycle_collector
 from .cachefile import load_cache, save_cache
 from .write import MARKER, LiveOutput, StagedOutput, refuse_output
+from .workers import can_fork, forked_pool
 
 
 class OutputRefused(Exception):
@@ -177,7 +177,7 @@ def _parallel_pages(community, audience: str, translate, stored: dict, env, stag
     global _share
     _share = (community, audience, translate, stored, env, staged, workers, search)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with forked_pool(workers) as pool:
             shares = pool.map_async(_make_share, range(workers))
             site, used = build_views(community, audience, translate, stored, pages=False)
             results = shares.get()
@@ -194,9 +194,7 @@ def _parallel_pages(community, audience: str, translate, stored: dict, env, stag
 def _parallel(community) -> int:
     workers = os.cpu_count() or 1
     size = len(community.questions) + len(community.weeks) + len(community.members)
-    if workers < 2 or size < PARALLEL_PLAN or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return workers
+    return workers if can_fork(workers, size, PARALLEL_PLAN) else 1
 
 
 @without_cycle_collector

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import multiprocessing
 import os
 import re
 import unicodedata
@@ -32,6 +31,8 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
+
+from .workers import can_fork, forked_pool
 
 # A record link resolves to a site-relative URL, or None when the link must become plain text.
 Resolver = Callable[[str, str], "str | None"]
@@ -263,11 +264,11 @@ def render_many(md: Markdown, jobs: list[Job], workers: int | None = None) -> li
     forked, so they share `md` (and the resolver it closes over) without pickling it."""
     global _worker_md
     workers = workers or os.cpu_count() or 1
-    if workers < 2 or len(jobs) < PARALLEL_JOBS or "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork(workers, len(jobs), PARALLEL_JOBS):
         return [render_markdown(md, *job) for job in jobs]
     _worker_md = md
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with forked_pool(workers) as pool:
             return pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
     finally:
         _worker_md = None

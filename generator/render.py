@@ -12,7 +12,6 @@ import csv
 import io
 import re
 import json
-import multiprocessing
 import os
 from pathlib import Path
 from typing import Callable, Iterator
@@ -25,6 +24,7 @@ from markupsafe import Markup
 from .diagnostics import Diagnostic, Loc, warning
 from .i18n import load_translations
 from .view import Site
+from .workers import can_fork, forked_pool
 
 # In a checkout the themes sit beside the package; an installed wheel carries them inside it.
 _HERE = Path(__file__).resolve().parent
@@ -158,7 +158,7 @@ def render_pages(env: jinja2.Environment, site: Site, workers: int | None = None
     global _worker_state
     workers = workers or os.cpu_count() or 1
     pages = site.pages
-    if workers < 2 or len(pages) < PARALLEL_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork(workers, len(pages), PARALLEL_PAGES):
         for page in pages:
             yield _render_one(env, site, page)
         return
@@ -166,7 +166,7 @@ def render_pages(env: jinja2.Environment, site: Site, workers: int | None = None
     ranges = [(start, min(start + step, len(pages))) for start in range(0, len(pages), step)]
     _worker_state = (env, site)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with forked_pool(workers) as pool:
             for chunk in pool.imap(_render_range, ranges):
                 yield from chunk
     finally:

@@ -2,7 +2,8 @@
 
 A build is written into a fresh temporary folder beside the target, then swapped in with one
 atomic `renameat2(RENAME_EXCHANGE)` (or, where the kernel lacks it, two renames), so a build
-killed at any moment leaves the previous site as it was. The writer records every path, refuses
+killed at any moment leaves the previous site as it was. A build holds a lock on its temporary
+folder, so the next build removes a killed build's folder but never a running one's. The writer records every path, refuses
 to write one twice and refuses any path that would leave the output folder.
 """
 
@@ -10,12 +11,18 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import hashlib
 import os
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Iterable
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks, so leftovers are removed as before
+    fcntl = None  # type: ignore[assignment]
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -51,6 +58,8 @@ class StagedOutput:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale(self.target)
         self.stage = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.build-", dir=self.target.parent))
+        # Forked workers inherit the lock, so it lasts while any process may still write here.
+        self.lock = _lock_folder(self.stage)
         self.written: set[str] = set()
 
     def write(self, rel: str, data: bytes) -> None:
@@ -61,8 +70,22 @@ class StagedOutput:
             raise OutputError(f"two outputs want the same path: {rel}")
         self.written.add(rel)
         path = self.stage / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self._make_folder(path.parent)
         path.write_bytes(data)
+
+    def _make_folder(self, folder: Path) -> None:
+        """Make `folder` and its missing parents inside the staging folder, never the staging
+        folder itself: if that is gone, someone removed it during the build."""
+        if folder == self.stage:
+            if not folder.is_dir():
+                raise FileNotFoundError(errno.ENOENT, "the staging folder was removed during the build",
+                                        str(self.stage))
+            return
+        try:
+            folder.mkdir(exist_ok=True)
+        except FileNotFoundError:
+            self._make_folder(folder.parent)
+            folder.mkdir(exist_ok=True)
 
     def claim(self, paths: Iterable[str]) -> None:
         """Count files other processes wrote into the staging folder (with `write`)."""
@@ -81,8 +104,7 @@ class StagedOutput:
             raise PermissionError(13, "the output folder is read-only", str(self.target))
         if self.target.exists() and _exchange(self.stage, self.target):
             shutil.rmtree(self.stage, ignore_errors=True)  # now holds the previous build
-            return
-        if self.target.exists():
+        elif self.target.exists():
             old = self.target.with_name(f".{self.target.name}.old")
             shutil.rmtree(old, ignore_errors=True)
             os.rename(self.target, old)
@@ -90,9 +112,15 @@ class StagedOutput:
             shutil.rmtree(old)
         else:
             os.rename(self.stage, self.target)
+        self._unlock()
 
     def abandon(self) -> None:
         shutil.rmtree(self.stage, ignore_errors=True)
+        self._unlock()
+
+    def _unlock(self) -> None:
+        _unlock(self.lock)
+        self.lock = -1  # the number may be reused by the next file opened
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -114,7 +142,38 @@ def _remove_stale(target: Path) -> None:
     if old.exists() and not target.exists():
         os.rename(old, target)
     for leftover in target.parent.glob(f".{target.name}.build-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+        lock = _lock_folder(leftover)
+        if lock != _HELD_BY_ANOTHER:  # a running build's folder is left to it
+            shutil.rmtree(leftover, ignore_errors=True)
+            _unlock(lock)
+
+
+_HELD_BY_ANOTHER = -2
+
+
+def _lock_folder(folder: Path) -> int:
+    """An open descriptor holding an exclusive lock on `folder`; `_HELD_BY_ANOTHER` when another
+    process holds it; -1 where there are no locks or the folder cannot be opened."""
+    if fcntl is None:
+        return -1
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return -1
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        return _HELD_BY_ANOTHER
+    except OSError:  # a file system without locks
+        os.close(descriptor)
+        return -1
+    return descriptor
+
+
+def _unlock(descriptor: int) -> None:
+    if descriptor >= 0:
+        os.close(descriptor)
 
 
 class LiveOutput:

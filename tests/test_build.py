@@ -273,6 +273,7 @@ def test_kill_minus_nine_leaves_the_previous_site(tmp_path):
     for delay in (0.3, 0.6, 0.9, 1.2):
         process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
+        workers = children(process.pid)
         if process.poll() is None:
             os.kill(process.pid, signal.SIGKILL)
             killed += 1
@@ -280,11 +281,59 @@ def test_kill_minus_nine_leaves_the_previous_site(tmp_path):
         if process.returncode == 0:
             break  # it finished: the new site is complete
         assert digest(out) == before, f"site changed by a build killed after {delay}s"
+        assert not still_running(workers, seconds=5), f"workers outlived a build killed after {delay}s"
     assert killed, "the build was too quick to be interrupted"
     # The next build cleans up after the killed ones and completes.
     subprocess.run(command, check=True, capture_output=True, cwd=REPO)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.build-")]
     assert "changed" in (out / "about" / "index.html").read_text()
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def still_running(pids: list[int], seconds: float) -> list[int]:
+    """Those of `pids` still running after up to `seconds` (a zombie has ended)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        running = []
+        for pid in pids:
+            try:
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if state not in ("Z", "X"):
+                running.append(pid)
+        if not running or time.monotonic() > deadline:
+            return running
+        time.sleep(0.05)
+
+
+def _death_signal(_: int) -> int:
+    import ctypes
+
+    signal_number = ctypes.c_int()
+    ctypes.CDLL(None).prctl(2, ctypes.byref(signal_number))  # PR_GET_PDEATHSIG
+    return signal_number.value
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_forked_workers_die_with_the_process_that_forked_them():
+    """A worker that outlived a killed build went on writing into its staging folder after the
+    next build had removed it, which left a stray `.out.build-*` folder (CI, 2026-11-26)."""
+    from generator.workers import forked_pool
+
+    with forked_pool(2) as pool:
+        assert pool.map(_death_signal, range(4), chunksize=1) == [signal.SIGKILL] * 4
 
 
 def test_site_theme_overrides_one_template_and_one_static_file(sample, shequn):

@@ -289,6 +289,61 @@ def test_the_staged_writer_refuses_paths_outside_the_output(tmp_path, rel):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_build_leaves_a_running_builds_staging_folder_alone(tmp_path):
+    """Two builds into one folder at once (an editor's build beside a script's): the second
+    removes killed builds' leftovers, never the first one's files; the last to finish wins."""
+    out = tmp_path / "out"
+    first = write_module.StagedOutput(out)
+    first.write("a/first.html", b"1")
+    second = write_module.StagedOutput(out)
+    try:
+        assert first.stage.is_dir()
+        first.write("b/first.html", b"1")
+        first.commit()
+        assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.html")) == ["a/first.html", "b/first.html"]
+        second.write("second.html", b"2")
+        second.commit()
+    finally:
+        second.abandon()
+    assert [p.relative_to(out).as_posix() for p in out.rglob("*.html")] == ["second.html"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_killed_builds_staging_folder_is_removed_by_the_next(tmp_path):
+    out = tmp_path / "out"
+    script = ("import sys, time; from pathlib import Path; from generator.write import StagedOutput; "
+              "s = StagedOutput(Path(sys.argv[1])); s.write('a/page.html', b'x'); print(s.stage, flush=True); "
+              "time.sleep(60)")
+    killed = subprocess.Popen([sys.executable, "-c", script, str(out)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        leftover = Path(killed.stdout.readline().strip())
+    finally:
+        killed.kill()
+        killed.wait()
+        killed.stdout.close()
+    assert (leftover / "a" / "page.html").exists()
+    staged = write_module.StagedOutput(out)
+    try:
+        assert not leftover.exists()
+    finally:
+        staged.abandon()
+
+
+def test_a_staging_folder_removed_during_the_build_is_never_made_again(tmp_path):
+    """A write into a removed staging folder fails with a clear error instead of starting a
+    stray copy of it beside the output."""
+    out = tmp_path / "out"
+    staged = write_module.StagedOutput(out)
+    staged.write("a/page.html", b"x")
+    shutil.rmtree(staged.stage)
+    try:
+        with pytest.raises(FileNotFoundError, match="staging folder was removed"):
+            staged.write("b/c/page.html", b"x")
+    finally:
+        staged.abandon()
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("rel", ["../x", "/etc/passwd", "a/../../x", ".."])
 def test_the_live_writer_refuses_paths_outside_the_output(tmp_path, rel):
     out = tmp_path / "out"

@@ -1,0 +1,34 @@
+"""Forked worker processes, shared by the stages that spread work over the cores. Below every
+stage, so any may use it."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import multiprocessing
+import multiprocessing.pool
+import os
+import signal
+
+_PR_SET_PDEATHSIG = 1
+
+
+def can_fork(workers: int, size: int, threshold: int) -> bool:
+    """Whether `size` jobs are worth forking `workers` processes for."""
+    return workers >= 2 and size >= threshold and "fork" in multiprocessing.get_all_start_methods()
+
+
+def forked_pool(workers: int) -> multiprocessing.pool.Pool:
+    """A pool of forked workers that die with the process that forked them. A worker that
+    outlived a killed build would go on writing into its staging folder, which the next build
+    has removed, and would keep a core busy for nothing."""
+    return multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+def _die_with_parent(parent: int) -> None:
+    libc_name = ctypes.util.find_library("c")
+    prctl = getattr(ctypes.CDLL(libc_name), "prctl", None) if libc_name else None
+    if prctl is not None:  # Linux; elsewhere a worker still stops when its task queue closes
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
