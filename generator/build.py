@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator
 
 from .diagnostics import Diagnostic, Loc, has_errors
 from .book import book_files, print_html
-from .index import build_index, page_records
+from .index import build_index, index_files, page_records
 from .model import body_links, read_community, with_bodies
 from .records import Answer
 from .validate import record_of
@@ -142,7 +142,7 @@ def site_outputs(source: Path, community, audience: str, env, translate, site, *
                                   community.site.base_url + "book/").items()
     if search:
         progress("indexing for search")
-        yield from build_index(site, found, search_cache).items()
+        yield from index_files(site, found, search_cache)
 
 
 # ---------------------------------------------------------------------------- pages on every core
@@ -232,6 +232,11 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
         else:
             site, cache = build_views(community, audience, translate, stored)
             found, rendered = None, None
+        # Saved now, not after the swap, so its 80 MB (10,000 questions) are not held while the
+        # search index is made: every entry is keyed by what it was rendered from, so it holds
+        # for the next build whether or not this one completes.
+        save_cache(cache_file, cache)
+        del stored, cache
         for path, data in site_outputs(source, community, audience, env, translate, site, search=search,
                                        pages=rendered, found=found, progress=progress,
                                        search_cache=cache_root / f"search-{audience}"):
@@ -241,7 +246,6 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
                 staged.write(path, data)
         progress(f"wrote {len(staged.written)} files; swapping them into {out}")
         staged.commit()
-        save_cache(cache_file, cache)
         save_cache(stamp_file, {"input": stamp, "output": output_stamp(out), "diagnostics": [
             ((d.loc.path, d.loc.line, d.loc.column), d.severity, d.message) for d in diagnostics]})
     except BaseException:

@@ -6,6 +6,8 @@ Exit status: 0 when all is well, 1 when the content has errors, 2 for a usage er
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import sys
 import time
 from pathlib import Path
@@ -181,9 +183,22 @@ def cmd_pending(args: argparse.Namespace) -> int:
 COMMANDS = {"check": cmd_check, "build": cmd_build, "new": cmd_new, "book": cmd_book, "serve": cmd_serve}
 
 
+def _fixed_mmap_threshold() -> None:
+    """Large blocks (over 128 KiB) always from mmap, so freeing one returns it to the system.
+    glibc raises the threshold after the first large free, and the search stage's replies
+    (Pagefind's files, megabytes each) then fragmented the heap: 680 MiB held while indexing
+    10,000 questions instead of 567 MiB, at the same speed."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "")
+        libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):  # not glibc: its own allocator's defaults
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     from .build import OutputRefused
 
+    _fixed_mmap_threshold()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -274,28 +274,43 @@ class Pagefind:
 
 def build_index(site: Site | None, found: Iterable[SearchRecord] | None = None, cache: Path | None = None,
                 shard_chars: int | None = None) -> dict[str, bytes]:
-    """Output path -> bytes of the search bundle (`pagefind/…`) and the folding map. `found`:
-    the records, when the pages were made elsewhere (else they come from the site's pages).
-    `cache`: a folder where each shard's files are kept by the hash of its records, so a
-    shard whose records did not change is not indexed again."""
+    """Output path -> bytes of the search bundle: `index_files` gathered in one dict."""
+    return dict(index_files(site, found, cache, shard_chars))
+
+
+def index_files(site: Site | None, found: Iterable[SearchRecord] | None = None, cache: Path | None = None,
+                shard_chars: int | None = None) -> Iterator[tuple[str, bytes]]:
+    """(output path, bytes) of the search bundle (`pagefind/…`) and the folding map, one shard
+    after another, so no more than a few shards' files are in memory at once (a 10,000-question
+    bundle is 116 MB). `found`: the records, when the pages were made elsewhere (else they come
+    from the site's pages). `cache`: a folder where each shard's files are kept by the hash of
+    its records, so a shard whose records did not change is not indexed again."""
     shards = plan_shards(list(records(site) if found is None else found), shard_chars or SHARD_CHARS)
-    keys = [_shard_key(shard) for shard in shards]
-    made = [load_cache(cache / f"{key}.marshal") if cache is not None else {} for key in keys]
-    missing = [number for number, files in enumerate(made) if not files.get("pagefind-entry.json")]
+    kept = [cache / f"{_shard_key(shard)}.marshal" for shard in shards] if cache is not None else []
+    missing = [number for number in range(len(shards)) if cache is None or not kept[number].is_file()]
     with ThreadPoolExecutor(max(1, min(len(missing), os.cpu_count() or 1))) as pool:
-        # One Pagefind process per shard, as many at once as there are cores.
-        for number, files in zip(missing, pool.map(lambda n: _index_shard(shards[n]), missing)):
-            made[number] = files
-            if cache is not None:
-                save_cache(cache / f"{keys[number]}.marshal", files)
+        # One Pagefind process per shard, as many at once as there are cores, in shard order.
+        pending = {number: pool.submit(_index_shard, shards[number]) for number in missing}
+        try:
+            for number, shard in enumerate(shards):
+                fresh = number in pending
+                files = pending.pop(number).result() if fresh else load_cache(kept[number])
+                if not files.get("pagefind-entry.json"):  # an unreadable cache file
+                    files, fresh = _index_shard(shard), True
+                if fresh and cache is not None:
+                    save_cache(kept[number], files)
+                folder = _shard_folder(number)
+                for path, data in files.items():
+                    yield f"{folder}{path}", data
+                del files
+        finally:
+            for future in pending.values():
+                future.cancel()
     if cache is not None:
-        for stale in set(cache.glob("*.marshal")) - {cache / f"{key}.marshal" for key in keys}:
+        for stale in set(cache.glob("*.marshal")) - set(kept):
             stale.unlink(missing_ok=True)
-    bundle = {f"{_shard_folder(number)}{path}": data
-              for number, files in enumerate(made) for path, data in files.items()}
-    bundle["pagefind/shards.json"] = json.dumps([_shard_folder(n) for n in range(1, len(shards))]).encode()
-    bundle["search/fold.json"] = fold_map_json()
-    return bundle
+    yield "pagefind/shards.json", json.dumps([_shard_folder(n) for n in range(1, len(shards))]).encode()
+    yield "search/fold.json", fold_map_json()
 
 
 # Pagefind holds a whole index in memory, about 100 bytes per character of text (2.6 GB for the

@@ -492,3 +492,12 @@ def test_an_edit_remakes_one_shard_and_the_cache_equals_a_fresh_index(indexed, t
     before, after = shards(cold), shards(warm)
     assert before.keys() == after.keys()
     assert len([folder for folder in before if before[folder] != after[folder]]) == 1
+
+
+def test_an_unreadable_shard_cache_is_indexed_again(indexed, tmp_path):
+    cache = tmp_path / "shards"
+    cold = index.build_index(None, indexed, cache, shard_chars=SHARDED_CHARS)
+    spoilt = sorted(cache.glob("*.marshal"))[1]
+    spoilt.write_bytes(b"not marshal")
+    assert index.build_index(None, indexed, cache, shard_chars=SHARDED_CHARS) == cold
+    assert spoilt.read_bytes() != b"not marshal"
