@@ -3,8 +3,9 @@
 A build is written into a fresh temporary folder beside the target, then swapped in with one
 atomic `renameat2(RENAME_EXCHANGE)` (or, where the kernel lacks it, two renames), so a build
 killed at any moment leaves the previous site as it was. A build holds a lock on its temporary
-folder, so the next build removes a killed build's folder but never a running one's. The writer records every path, refuses
-to write one twice and refuses any path that would leave the output folder.
+folder, so the next build removes a killed build's folder but never a running one's. The writer
+records every path, refuses to write one twice and refuses any path that would leave the output
+folder.
 """
 
 from __future__ import annotations
