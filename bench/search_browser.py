@@ -36,15 +36,15 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
+# The count replaces "searching…" in the status line once the results are shown.
+_FINISHED = """() => { const status = document.getElementById("search-status").textContent.trim();
+                       return status !== "" && !status.includes("…"); }"""
+
+
 def settle(page, timeout: float = 120.0) -> str:
-    """The status line once the search has finished."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        status = page.inner_text("#search-status").strip()
-        if status and "…" not in status:
-            return status
-        time.sleep(0.01)
-    raise SystemExit(f"the search did not finish in {timeout:.0f} s")
+    """The status line once the search has finished (watched inside the page, not polled)."""
+    page.wait_for_function(_FINISHED, timeout=timeout * 1000)
+    return page.inner_text("#search-status").strip()
 
 
 def measure(browser, base: str, query: str, then: str) -> tuple[dict, dict]:
