@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Iterator
 
 from .diagnostics import Diagnostic, Loc, has_errors
 from .book import book_files, print_html
-from .index import build_index, index_files, page_records
+from .index import build_index, index_files, page_records, records
 from .model import body_links, read_community, with_bodies
 from .records import Answer
 from .validate import record_of
@@ -28,7 +28,7 @@ from .view import build_views, page_builder, site_view
 from .load import FileCache, without_cycle_collector
 from .cachefile import load_cache, save_cache
 from .write import MARKER, LiveOutput, StagedOutput, refuse_output
-from .workers import can_fork, forked_pool
+from .workers import can_fork, forked_pool, return_free_memory
 
 
 class OutputRefused(Exception):
@@ -115,13 +115,11 @@ def book_stylesheets(source: Path, theme: str) -> dict[str, Path]:
 
 
 def site_outputs(source: Path, community, audience: str, env, translate, site, *, book: bool = True,
-                 search: bool = True, pages: tuple | None = None, found: list | None = None,
-                 search_cache: Path | None = None,
+                 pages: tuple | None = None,
                  progress: Callable[[str], None] = lambda message: None) -> Iterator[tuple[str, bytes | Path]]:
-    """Every output file of one audience's site: (path, bytes), or (path, source file) for files
-    copied as they are. `pages` limits the pages rendered (the others are unchanged); `found`
-    gives the search records when the pages were made elsewhere; `search_cache` keeps the search
-    index's shards between builds."""
+    """Every output file of one audience's site but its search index: (path, bytes), or (path,
+    source file) for files copied as they are. `pages` limits the pages rendered (the others are
+    unchanged)."""
     yield from render_pages(env, site if pages is None else replace(site, pages=pages))
     yield "feed.xml", render_feed(site)
     yield "sitemap.xml", render_sitemap(site)
@@ -140,9 +138,6 @@ def site_outputs(source: Path, community, audience: str, env, translate, site, *
             progress(f"writing the book ({', '.join(formats)})")
             yield from book_files(env, translate, site.book, formats, book_stylesheets(source, community.site.theme),
                                   community.site.base_url + "book/").items()
-    if search:
-        progress("indexing for search")
-        yield from index_files(site, found, search_cache)
 
 
 # ---------------------------------------------------------------------------- pages on every core
@@ -171,9 +166,9 @@ def _make_share(index: int) -> tuple[list, list, dict]:
 
 
 def _parallel_pages(community, audience: str, translate, stored: dict, env, staged: StagedOutput,
-                    search: bool, workers: int) -> tuple[tuple, list, dict[bytes, str], object]:
-    """(pages without their views, search records, Markdown used, the site without pages): the
-    pages are made by forked workers while this process makes what the whole site shares."""
+                    search: bool, workers: int) -> tuple[object, list, dict[bytes, str]]:
+    """(the site, its pages without their views; search records; Markdown used): the pages are
+    made by forked workers while this process makes what the whole site shares."""
     global _share
     _share = (community, audience, translate, stored, env, staged, workers, search)
     try:
@@ -188,7 +183,7 @@ def _parallel_pages(community, audience: str, translate, stored: dict, env, stag
     for share in results:
         used.update(share[2])
     staged.claim(page.path for _, page in pages)
-    return tuple(page for _, page in pages), found, used, site
+    return replace(site, pages=tuple(page for _, page in pages)), found, used
 
 
 def _parallel(community) -> int:
@@ -226,9 +221,9 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
     try:
         workers = _parallel(community)
         if workers > 1:
-            pages, found, cache, site = _parallel_pages(community, audience, translate, stored, env, staged,
-                                                        search, workers)
-            site, rendered = replace(site, pages=pages), ()
+            site, found, cache = _parallel_pages(community, audience, translate, stored, env, staged, search,
+                                                 workers)
+            rendered = ()
         else:
             site, cache = build_views(community, audience, translate, stored)
             found, rendered = None, None
@@ -237,12 +232,21 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
         # for the next build whether or not this one completes.
         save_cache(cache_file, cache)
         del stored, cache
-        for path, data in site_outputs(source, community, audience, env, translate, site, search=search,
-                                       pages=rendered, found=found, progress=progress,
-                                       search_cache=cache_root / f"search-{audience}"):
+        for path, data in site_outputs(source, community, audience, env, translate, site, pages=rendered,
+                                       progress=progress):
             if isinstance(data, Path):
                 staged.copy(path, data)
             else:
+                staged.write(path, data)
+        if search:
+            if found is None:
+                found = list(records(site))
+            # The index needs only the records. Letting the model and the views go first keeps
+            # 170 MiB of 10,000 questions out of the stage that also runs two Pagefinds.
+            del community, site, rendered
+            return_free_memory()
+            progress("indexing for search")
+            for path, data in index_files(None, found, cache_root / f"search-{audience}"):
                 staged.write(path, data)
         progress(f"wrote {len(staged.written)} files; swapping them into {out}")
         staged.commit()
@@ -319,7 +323,7 @@ class LiveSite:
             if page.path in previous and previous[page.path] == page and page.path in self.written:
                 output.now[page.path] = self.written[page.path]
         for path, data in site_outputs(self.source, community, self.audience, env, translate, site,
-                                       book=False, search=False, pages=changed):
+                                       book=False, pages=changed):
             output.put(path, data.read_bytes() if isinstance(data, Path) else data)
         self.theme_stamp = stamp
         for path in [p for p in self.written if _KEPT_BY_SERVE.match(p)]:

@@ -13,6 +13,7 @@ import re
 import statistics
 from collections import Counter
 import unicodedata
+import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Mapping
@@ -304,9 +305,12 @@ class _Builder:
         self.fmt = Formats(site.language, site.currency)
         self.lang = site.language
         self.root = urlsplit(site.base_url).path or "/"
-        self.md = make_markdown(self.resolve)
+        # The renderers call back into the builder through a weak reference, so the builder is no
+        # cycle and its caches go with it: builds pause the cycle collector.
+        me = weakref.proxy(self)
+        self.md = make_markdown(lambda scheme, rest: me.resolve(scheme, rest))
         # The book leaves the site (EPUB, PDF): its links are absolute.
-        self.md_absolute = make_markdown(lambda scheme, rest: self._absolute_or_none(self.resolve(scheme, rest)))
+        self.md_absolute = make_markdown(lambda scheme, rest: me._absolute_or_none(me.resolve(scheme, rest)))
         self.people: dict[str, Person] = {}
         self._anchor_cache: dict[AnswerRef, str] = {}
         self.stored = stored  # cache_key -> HTML, from earlier builds

@@ -32,3 +32,13 @@ def _die_with_parent(parent: int) -> None:
         prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
+
+
+def return_free_memory() -> None:
+    """Hand the heap's free pages back to the system (glibc's `malloc_trim`) after a stage let go
+    of what it no longer needs: glibc keeps them for the process otherwise, and the next stage
+    would run beside them."""
+    libc_name = ctypes.util.find_library("c")
+    trim = getattr(ctypes.CDLL(libc_name), "malloc_trim", None) if libc_name else None
+    if trim is not None:  # glibc
+        trim(0)

@@ -64,6 +64,13 @@ class StagedOutput:
         self.written: set[str] = set()
 
     def write(self, rel: str, data: bytes) -> None:
+        self._place(rel).write_bytes(data)
+
+    def copy(self, rel: str, source: Path) -> None:
+        shutil.copyfile(source, self._place(rel))  # by the kernel: the bytes never pass through Python
+
+    def _place(self, rel: str) -> Path:
+        """The staged path for `rel`, its folder made; each path is given once."""
         clean = PurePosixPath(rel)
         if clean.is_absolute() or ".." in clean.parts or not clean.parts or rel != clean.as_posix():
             raise OutputError(f"refusing to write outside the output folder: {rel!r}")
@@ -72,7 +79,7 @@ class StagedOutput:
         self.written.add(rel)
         path = self.stage / rel
         self._make_folder(path.parent)
-        path.write_bytes(data)
+        return path
 
     def _make_folder(self, folder: Path) -> None:
         """Make `folder` and its missing parents inside the staging folder, never the staging
@@ -94,9 +101,6 @@ class StagedOutput:
             if rel in self.written:
                 raise OutputError(f"two outputs want the same path: {rel}")
             self.written.add(rel)
-
-    def copy(self, rel: str, source: Path) -> None:
-        self.write(rel, source.read_bytes())
 
     def commit(self) -> None:
         (self.stage / MARKER).write_text("built by shequn; the next build replaces this folder\n")
