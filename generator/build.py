@@ -6,6 +6,7 @@ Validation comes first and nothing is written while an error stands.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
 import threading
@@ -143,46 +144,59 @@ def site_outputs(source: Path, community, audience: str, env, translate, site, *
 # ---------------------------------------------------------------------------- pages on every core
 
 PARALLEL_PLAN = 400  # pages below which one process is faster than forking workers
+PLAN_CHUNK = 32  # plan entries taken at a time: few enough that the processes finish together
 _share: tuple | None = None  # what forked workers read: set just before the fork
 
 
-def _make_share(index: int) -> tuple[list, list, dict]:
-    """Worker `index` of n makes every n-th entry of the page plan: builds its views, renders and
-    writes it into the staging folder, and keeps only what the main process still needs: a
-    page's path and sitemap fields, its search records, the Markdown it rendered."""
+def _make_pages(_worker: int | None = None) -> tuple[list, list, dict]:
+    """Take chunks of the page plan, as long as any is left, from the cursor every process making
+    pages shares: for each entry build its views, render and write it into the staging folder,
+    and keep only what the main process still needs: a page's path and sitemap fields, its
+    search records, the Markdown it rendered."""
     assert _share is not None
-    community, audience, translate, stored, env, staged, workers, search = _share
+    community, audience, translate, stored, env, staged, search, cursor = _share
     builder = page_builder(community, audience, translate, stored)
     view = site_view(builder)
     plan = builder.page_plan()
     pages, found = [], []
-    for position in range(index, len(plan), workers):
-        for order, page in enumerate(plan[position]()):
-            staged.write(page.path, render_page(env, view, page))
-            pages.append(((position, order), replace(page, view=None)))
-            if search:
-                found.extend(((position, order), record) for record in page_records(page))
-    return pages, found, builder.used
+    while True:
+        with cursor.get_lock():
+            first = cursor.value
+            cursor.value = first + PLAN_CHUNK
+        if first >= len(plan):
+            return pages, found, builder.used
+        for position in range(first, min(first + PLAN_CHUNK, len(plan))):
+            for order, page in enumerate(plan[position]()):
+                staged.write(page.path, render_page(env, view, page))
+                pages.append(((position, order), replace(page, view=None)))
+                if search:
+                    found.extend(((position, order), record) for record in page_records(page))
 
 
 def _parallel_pages(community, audience: str, translate, stored: dict, env, staged: StagedOutput,
                     search: bool, workers: int) -> tuple[object, list, dict[bytes, str]]:
-    """(the site, its pages without their views; search records; Markdown used): the pages are
-    made by forked workers while this process makes what the whole site shares."""
+    """(the site, its pages without their views; search records; Markdown used). This process
+    makes what the whole site shares, then makes pages beside `workers - 1` forked workers, each
+    taking the next chunk of the page plan when it is done with one. The main process takes a
+    share rather than waiting: every forked worker ends up with its own copy of most of the
+    model (reading an object writes its reference count, which copies its memory page), so one
+    worker fewer is 360 MiB less at 10,000 questions, at the same speed."""
     global _share
-    _share = (community, audience, translate, stored, env, staged, workers, search)
+    _share = (community, audience, translate, stored, env, staged, search,
+              multiprocessing.get_context("fork").Value("q", 0))
     try:
-        with forked_pool(workers) as pool:
-            shares = pool.map_async(_make_share, range(workers))
+        with forked_pool(workers - 1) as pool:
+            shares = pool.map_async(_make_pages, range(workers - 1))
             site, used = build_views(community, audience, translate, stored, pages=False)
-            results = shares.get()
+            own = _make_pages()
+            made = shares.get()
     finally:
         _share = None
-    pages = sorted((entry for share in results for entry in share[0]), key=lambda e: e[0])
-    found = [record for _, record in sorted((e for share in results for e in share[1]), key=lambda e: e[0])]
-    for share in results:
+    pages = sorted((entry for share in (own, *made) for entry in share[0]), key=lambda e: e[0])
+    found = [record for _, record in sorted((e for share in (own, *made) for e in share[1]), key=lambda e: e[0])]
+    for share in (own, *made):
         used.update(share[2])
-    staged.claim(page.path for _, page in pages)
+    staged.claim(page.path for share in made for _, page in share[0])  # the workers wrote them
     return replace(site, pages=tuple(page for _, page in pages)), found, used
 
 

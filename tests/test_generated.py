@@ -35,8 +35,9 @@ def test_generator_is_deterministic(tmp_path):
 
 
 def test_pages_made_on_every_core_equal_pages_made_in_one_process(tmp_path, monkeypatch):
-    """The parallel path (forked workers each making every n-th entry of the page plan, the
-    search records coming back from them) writes exactly what one process writes."""
+    """The parallel path (the main process and forked workers taking chunks of the page plan in
+    turn, the search records coming back from the workers) writes exactly what one process
+    writes."""
     from generator import build
 
     source = tmp_path / "generated"
@@ -45,7 +46,8 @@ def test_pages_made_on_every_core_equal_pages_made_in_one_process(tmp_path, monk
     trees = {}
     for name, threshold in (("serial", 10**9), ("parallel", 0)):
         monkeypatch.setattr(build, "PARALLEL_PLAN", threshold)
-        monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
+        monkeypatch.setattr(build.os, "cpu_count", lambda: 3)
+        monkeypatch.setattr(build, "PLAN_CHUNK", 5)
         out = tmp_path / name
         result = build.build_site(source, "members", out, cache_dir=tmp_path / f"cache-{name}")
         assert result.out == out
