@@ -38,6 +38,7 @@ from typing import Iterable, Iterator
 from .cachefile import load_cache, save_cache
 from .i18n import to_simplified
 from .view import Site
+from .workers import return_free_memory
 
 ORIGINAL_LIMIT = 4000  # characters of original text kept for excerpts and highlighting
 _TAG = re.compile(r"<[^>]+>")
@@ -312,6 +313,7 @@ def index_files(site: Site | None, found: Iterable[SearchRecord] | None = None, 
                 for path, data in files.items():
                     yield f"{folder}{path}", data
                 del files
+                return_free_memory()  # the heap's share of the shard's 6,000 small files
         finally:
             for future in pending.values():
                 future.cancel()
@@ -347,11 +349,19 @@ def _shard_folder(number: int) -> str:
     return "pagefind/" if number == 0 else f"pagefind/shard-{number + 1}/"
 
 
+# A Pagefind grows while it is given records and holds the most while it makes its files. Only
+# one at a time is given records, so the processes take turns: one grows while the other makes
+# its files, and their peaks no longer meet (side by side, two peaked together at 640 MiB for
+# 10,000 questions; taking turns, 565 MiB), with both cores still busy (the same 68 s build).
+_ONE_GROWING_AT_A_TIME = threading.Lock()
+
+
 def _index_shard(shard: list[SearchRecord]) -> dict[str, bytes]:
     """Pagefind's files for one shard's records."""
     with Pagefind() as pagefind:
-        index_id = pagefind.request({"type": "NewIndex", "config": {"force_language": "zh"}})["index_id"]
-        pagefind.pipeline(_add_request(record, index_id) for record in shard)
+        with _ONE_GROWING_AT_A_TIME:
+            index_id = pagefind.request({"type": "NewIndex", "config": {"force_language": "zh"}})["index_id"]
+            pagefind.pipeline(_add_request(record, index_id) for record in shard)
         files = pagefind.request({"type": "GetFiles", "index_id": index_id})["files"]
         pagefind.close()
     bundle = {f["path"]: binascii.a2b_base64(f.pop("content")) for f in files}
