@@ -14,7 +14,6 @@ with the main process's own RSS at those peaks.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -22,44 +21,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import generated
-
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat") as stat:
-                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            tree.setdefault(parent, []).append(int(name))
-    return tree
-
-
-def descendants(root: int) -> list[int]:
-    tree, found = children(), [root]
-    for pid in found:
-        found.extend(tree.get(pid, []))
-    return found
-
-
-def sizes(pid: int) -> tuple[str, int, int]:
-    """(command, RSS bytes, PSS bytes); zeros for a process that is gone."""
-    try:
-        with open(f"/proc/{pid}/comm") as comm:
-            name = comm.read().strip()
-        with open(f"/proc/{pid}/statm") as statm:
-            rss = int(statm.read().split()[1]) * PAGE
-        with open(f"/proc/{pid}/smaps_rollup") as rollup:
-            pss = next(int(line.split()[1]) * 1024 for line in rollup if line.startswith("Pss:"))
-        return name, rss, pss
-    except (OSError, StopIteration, ValueError):
-        return "", 0, 0
-
+from common import descendants, generated, sizes
 
 @dataclass
 class Peak:

