@@ -256,7 +256,7 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
             if found is None:
                 found = list(records(site))
             # The index needs only the records. Letting the model and the views go first keeps
-            # 170 MiB of 10,000 questions out of the stage that also runs two Pagefinds.
+            # 110 MiB of 10,000 questions out of the stage that also runs two Pagefinds.
             del community, site, rendered
             return_free_memory()
             progress("indexing for search")
