@@ -57,32 +57,38 @@ def main() -> None:
     print(f"cold build: {timed_build():.2f} s ({args.questions} questions)")
     answers = sorted(source.glob("content/weeks/*/*/answers/*.md"))
     chooser = random.Random(1)
+    originals: dict[Path, bytes] = {}  # put back at the end: other scripts share the community
 
     def edit() -> Path:
         answer = chooser.choice(answers)
+        originals.setdefault(answer, answer.read_bytes())
         answer.write_text(answer.read_text(encoding="utf-8") + f"\n補充 {time.time_ns()}\n", encoding="utf-8")
         return answer
 
-    nothing = [timed_build() for _ in range(args.runs)]
-    edited = []
-    for _ in range(args.runs):
-        edit()
-        edited.append(timed_build())
-    print(line("build, nothing changed", nothing))
-    print(line("build, one answer edited", edited))
+    try:
+        nothing = [timed_build() for _ in range(args.runs)]
+        edited = []
+        for _ in range(args.runs):
+            edit()
+            edited.append(timed_build())
+        print(line("build, nothing changed", nothing))
+        print(line("build, one answer edited", edited))
 
-    from generator.build import LiveSite
+        from generator.build import LiveSite
 
-    live = LiveSite(source, "public", out)
-    live.adopt()
-    live.rebuild()  # the first rebuild reads every file, as `serve` does once at start
-    served = []
-    for _ in range(args.runs):
-        touched = edit()
-        started = time.perf_counter()
-        live.rebuild(touched=[touched])  # what the file watcher tells `serve`
-        served.append(time.perf_counter() - started)
-    print(line("serve, one answer edited", served))
+        live = LiveSite(source, "public", out)
+        live.adopt()
+        live.rebuild()  # the first rebuild reads every file, as `serve` does once at start
+        served = []
+        for _ in range(args.runs):
+            touched = edit()
+            started = time.perf_counter()
+            live.rebuild(touched=[touched])  # what the file watcher tells `serve`
+            served.append(time.perf_counter() - started)
+        print(line("serve, one answer edited", served))
+    finally:
+        for answer, data in originals.items():
+            answer.write_bytes(data)
 
 
 if __name__ == "__main__":
