@@ -501,3 +501,23 @@ def test_an_unreadable_shard_cache_is_indexed_again(indexed, tmp_path):
     spoilt.write_bytes(b"not marshal")
     assert index.build_index(None, indexed, cache, shard_chars=SHARDED_CHARS) == cold
     assert spoilt.read_bytes() != b"not marshal"
+
+
+def test_pagefinds_are_given_records_one_at_a_time(indexed, monkeypatch):
+    """Two Pagefinds given records side by side peaked together (640 MiB at 10,000 questions);
+    one at a time, one grows while the other makes its files. The real Pagefinds run; only the
+    moments each starts and stops receiving records are noted."""
+    receiving: list[tuple[float, float]] = []
+    send_records = index.Pagefind.pipeline
+
+    def noted(pagefind, payloads):
+        started = time.perf_counter()
+        send_records(pagefind, payloads)
+        receiving.append((started, time.perf_counter()))
+
+    monkeypatch.setattr(index.Pagefind, "pipeline", noted)
+    monkeypatch.setattr(index.os, "cpu_count", lambda: 2)
+    bundle = index.build_index(None, indexed, None, shard_chars=SHARDED_CHARS)
+    assert len(receiving) == len(json.loads(bundle["pagefind/shards.json"])) + 1 > 2
+    ordered = sorted(receiving)
+    assert all(before[1] <= after[0] for before, after in zip(ordered, ordered[1:]))
