@@ -6,8 +6,6 @@ Exit status: 0 when all is well, 1 when the content has errors, 2 for a usage er
 from __future__ import annotations
 
 import argparse
-import ctypes
-import ctypes.util
 import sys
 import time
 from pathlib import Path
@@ -15,6 +13,7 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import FORMATS, Diagnostic, escalate, has_errors, ordered
 from .model import read_community
+from .workers import libc_function
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 AUDIENCES = ("public", "members", "owner")
@@ -188,11 +187,9 @@ def _fixed_mmap_threshold() -> None:
     glibc raises the threshold after the first large free, and the search stage's replies
     (Pagefind's files, megabytes each) then fragmented the heap: 680 MiB held while indexing
     10,000 questions instead of 567 MiB, at the same speed."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "")
-        libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
-    except (OSError, AttributeError):  # not glibc: its own allocator's defaults
-        pass
+    mallopt = libc_function("mallopt")
+    if mallopt is not None:  # else not glibc: its own allocator's defaults
+        mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
 
 
 def main(argv: list[str] | None = None) -> int:
