@@ -5,6 +5,7 @@ Validation comes first and nothing is written while an error stands.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -25,8 +26,9 @@ from .render import (
     make_environment, render_feed, render_json, render_page, render_pages, render_robots, render_sitemap,
     render_talent_csv, static_files,
 )
+from .markdown import render_unlinked
 from .view import build_views, page_builder, site_view
-from .load import FileCache, without_cycle_collector
+from .load import FileCache, discover, read_text, split_front_matter, without_cycle_collector
 from .cachefile import load_cache, save_cache
 from .write import MARKER, LiveOutput, StagedOutput, refuse_output
 from .workers import can_fork, forked_pool, return_free_memory
@@ -141,6 +143,70 @@ def site_outputs(source: Path, community, audience: str, env, translate, site, *
                                   community.site.base_url + "book/").items()
 
 
+# ---------------------------------------------------------------------------- Markdown ahead of the records
+
+# How the page builder renders each kind of body when its author may be named: its scope (an
+# answer's is its anchor, `answer-<handle>`) and heading shift.
+_BODY_JOBS = {"question": lambda stem: ("question", 0), "solution": lambda stem: ("solution", 1),
+              "answer": lambda stem: (f"answer-{stem}", 2)}
+RENDER_AHEAD_WEEKS = 40  # below this, the records are read before a forked worker has started
+_ahead: tuple | None = None  # what the forked workers read: set just before the fork
+
+
+def _render_ahead(worker: int) -> dict[bytes, str]:
+    """In a forked worker while the main process reads the records: render the bodies that link
+    to no record (their HTML does not depend on the records), every `workers`-th from `worker`,
+    until told to stop. The pages then find them by their cache keys, as they find cached ones;
+    a body rendered as it will not be shown (an answer by a member who may not be named has
+    another anchor) is simply never asked for."""
+    assert _ahead is not None
+    source, stored, stop, workers = _ahead
+    rendered: dict[bytes, str] = {}
+    folders: dict[str, str] = {}
+    bodies = [(kind, rel) for kind, rel in discover(source)[0] if kind in _BODY_JOBS]
+    for kind, rel in bodies[worker::workers]:
+        if stop.value:
+            break
+        text, _ = read_text(source, rel, folders)
+        front, _, body, _, _ = split_front_matter(text, rel) if text is not None else (None, 0, "", 0, [])
+        if front is None or not body.strip():
+            continue
+        made = render_unlinked((body, *_BODY_JOBS[kind](rel.rsplit("/", 1)[-1].removesuffix(".md"))))
+        if made is not None and made[0] not in stored:
+            rendered[made[0]] = made[1]
+    return rendered
+
+
+@contextlib.contextmanager
+def _rendering_ahead(source: Path, stored: dict[bytes, str]) -> Iterator[None]:
+    """While the block reads the records, forked workers (one per further core) render the
+    Markdown that does not depend on them, and what they rendered is added to `stored` when the
+    block ends: the main process reads on one core, so the others would otherwise wait."""
+    global _ahead
+    workers = (os.cpu_count() or 1) - 1
+    try:
+        weeks = sum(1 for _ in os.scandir(source / "content" / "weeks"))
+    except OSError:
+        weeks = 0
+    if not can_fork(workers + 1, weeks, RENDER_AHEAD_WEEKS):
+        yield
+        return
+    stop = multiprocessing.get_context("fork").Value("b", 0, lock=False)
+    _ahead = (source, stored, stop, workers)
+    try:
+        with forked_pool(workers) as pool:
+            _ahead = None  # the workers have their copy
+            shares = pool.map_async(_render_ahead, range(workers))
+            try:
+                yield
+            finally:
+                stop.value = 1
+            for rendered in shares.get():
+                stored.update(rendered)
+    finally:
+        _ahead = None
+
+
 # ---------------------------------------------------------------------------- pages on every core
 
 PARALLEL_PLAN = 400  # pages below which one process is faster than forking workers
@@ -148,11 +214,11 @@ PLAN_CHUNK = 32  # plan entries taken at a time: few enough that the processes f
 _share: tuple | None = None  # what forked workers read: set just before the fork
 
 
-def _make_pages(_worker: int | None = None) -> tuple[list, list, dict]:
+def _make_pages(_worker: int | None = None) -> tuple[list, list, dict[bytes, str | None]]:
     """Take chunks of the page plan, as long as any is left, from the cursor every process making
     pages shares: for each entry build its views, render and write it into the staging folder,
     and keep only what the main process still needs: a page's path and sitemap fields, its
-    search records, the Markdown it rendered."""
+    search records, the Markdown it used."""
     assert _share is not None
     community, audience, translate, stored, env, staged, search, cursor = _share
     builder = page_builder(community, audience, translate, stored)
@@ -164,7 +230,8 @@ def _make_pages(_worker: int | None = None) -> tuple[list, list, dict]:
             first = cursor.value
             cursor.value = first + PLAN_CHUNK
         if first >= len(plan):
-            return pages, found, builder.used
+            # What came from `stored` is named by its key alone: the main process has it.
+            return pages, found, {key: None if key in stored else html for key, html in builder.used.items()}
         for position in range(first, min(first + PLAN_CHUNK, len(plan))):
             for order, page in enumerate(plan[position]()):
                 staged.write(page.path, render_page(env, view, page))
@@ -195,7 +262,7 @@ def _parallel_pages(community, audience: str, translate, stored: dict, env, stag
     pages = sorted((entry for share in (own, *made) for entry in share[0]), key=lambda e: e[0])
     found = [record for _, record in sorted((e for share in (own, *made) for e in share[1]), key=lambda e: e[0])]
     for share in (own, *made):
-        used.update(share[2])
+        used.update((key, stored[key] if html is None else html) for key, html in share[2].items())
     staged.claim(page.path for share in made for _, page in share[0])  # the workers wrote them
     return replace(site, pages=tuple(page for _, page in pages)), found, used
 
@@ -221,7 +288,10 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
         # Nothing that goes into the build changed, and the output is as it was left.
         return BuildResult([Diagnostic(Loc(*loc), severity, message)
                             for loc, severity, message in previous.get("diagnostics", [])], out, 0, True)
-    community, diagnostics = read_community(source)
+    cache_file = cache_root / f"markdown-{audience}.marshal"
+    stored = load_cache(cache_file)
+    with _rendering_ahead(source, stored):
+        community, diagnostics = read_community(source)
     if community is not None:
         diagnostics += theme_problems(source, community.site.theme)
     blocking = has_errors(diagnostics) or (strict and bool(diagnostics))
@@ -229,8 +299,6 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
         return BuildResult(diagnostics, None)
     progress(f"read {len(community.questions)} questions; rendering the {audience} site")
     env, translate = make_environment(source, community.site.theme, community.site.language)
-    cache_file = cache_root / f"markdown-{audience}.marshal"
-    stored = load_cache(cache_file)
     staged = StagedOutput(out)
     try:
         workers = _parallel(community)

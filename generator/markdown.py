@@ -254,6 +254,31 @@ def cache_key(job: Job, resolve: Resolver) -> bytes:
     return digest.digest()
 
 
+class _RecordLink(Exception):
+    """A body links to a record: its HTML depends on the records."""
+
+
+def _refuse_record_link(scheme: str, rest: str) -> str | None:
+    raise _RecordLink
+
+
+@functools.cache
+def _unlinked_markdown() -> Markdown:
+    return Markdown(_refuse_record_link)
+
+
+def render_unlinked(job: Job) -> tuple[bytes, str] | None:
+    """(cache key, HTML) of a body that links to no record, whose HTML is then the same whatever
+    the records say: it can be rendered before they are read. None for a body that does."""
+    if _RECORD_TARGET.search(job[0]):
+        return None
+    try:
+        html = render_markdown(_unlinked_markdown(), *job)
+    except _RecordLink:  # a link the pattern above did not see: never guess its target
+        return None
+    return cache_key(job, _refuse_record_link), html
+
+
 def _render_job(job: Job) -> str:
     assert _worker_md is not None
     return render_markdown(_worker_md, *job)

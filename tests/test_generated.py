@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 from conftest import REPO
+from generator.cachefile import load_cache
 from generator.model import read_community
 from htmlscan import broken_links
 
@@ -35,17 +37,28 @@ def test_generator_is_deterministic(tmp_path):
 
 
 def test_pages_made_on_every_core_equal_pages_made_in_one_process(tmp_path, monkeypatch):
-    """The parallel path (the main process and forked workers taking chunks of the page plan in
-    turn, the search records coming back from the workers) writes exactly what one process
-    writes."""
+    """The parallel path (Markdown rendered ahead while the records are read, the main process
+    and forked workers taking chunks of the page plan in turn, the search records and the
+    Markdown used coming back from the workers) writes exactly what one process writes, the
+    Markdown cache included."""
     from generator import build
 
     source = tmp_path / "generated"
     subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(source), "--questions", "120",
                     "--seed", "5"], check=True, capture_output=True)
+    read = build.read_community
+
+    def read_slowly(source):
+        # Long enough for the Markdown rendered ahead to be all there, so the pages use it.
+        community = read(source)
+        time.sleep(1)
+        return community
+
+    monkeypatch.setattr(build, "read_community", read_slowly)
     trees = {}
     for name, threshold in (("serial", 10**9), ("parallel", 0)):
         monkeypatch.setattr(build, "PARALLEL_PLAN", threshold)
+        monkeypatch.setattr(build, "RENDER_AHEAD_WEEKS", threshold)
         monkeypatch.setattr(build.os, "cpu_count", lambda: 3)
         monkeypatch.setattr(build, "PLAN_CHUNK", 5)
         out = tmp_path / name
@@ -56,3 +69,31 @@ def test_pages_made_on_every_core_equal_pages_made_in_one_process(tmp_path, monk
     assert any(path.startswith("pagefind/") for path in trees["parallel"])
     different = [path for path in trees["serial"] if trees["serial"][path] != trees["parallel"][path]]
     assert different == []
+    caches = [load_cache(tmp_path / f"cache-{name}" / "markdown-members.marshal") for name in ("serial", "parallel")]
+    assert caches[0] and caches[0] == caches[1]
+
+
+def test_markdown_rendered_ahead_of_the_records_is_what_the_pages_render(tmp_path, monkeypatch):
+    """While the main process reads the records, a forked worker renders the bodies that link to
+    no record. The page builder finds most of its Markdown among them, and each is what it would
+    have rendered itself (answers by members the audience may not name have other anchors)."""
+    from generator import build
+    from generator.render import make_environment
+    from generator.view import build_views
+
+    source = tmp_path / "generated"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(source), "--questions", "120",
+                    "--seed", "5"], check=True, capture_output=True)
+    monkeypatch.setattr(build, "RENDER_AHEAD_WEEKS", 0)
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
+    ahead: dict[bytes, str] = {}
+    with build._rendering_ahead(source, ahead):
+        community, _ = build.read_community(source)
+        time.sleep(1)  # the worker's 600 bodies take a tenth of that
+    _, translate = make_environment(source, community.site.theme, community.site.language)
+    for audience in ("public", "members"):
+        _, used = build_views(community, audience, translate, dict(ahead))
+        _, fresh = build_views(community, audience, translate, {})
+        assert used == fresh
+        found = set(ahead) & set(used)
+        assert len(found) > len(used) / 2, (audience, len(found), len(used))

@@ -130,3 +130,30 @@ def test_deep_nesting_keeps_its_text_and_never_crashes():
     assert all(line.endswith("True True") for line in lines if line.startswith("1000 ")), run.stdout
     assert sum(line.startswith("30000 ") for line in lines) == 3, run.stdout  # reached, no crash
     assert "spans True" in run.stdout
+
+
+@pytest.mark.parametrize("text", SNIPPETS + [
+    "see [the answer](a:q1/weiting) first",
+    "[ref][r]\n\n[r]: q:some-question",
+    "[spaced]( <w:2026-W01> )",
+    "[split](\nm:kevinl)",
+])
+def test_a_body_is_rendered_ahead_of_the_records_only_when_it_links_to_none(text):
+    """`render_unlinked` gives what the page builder would render, under the key it would look
+    up, whatever the records resolve to; a body with a record link is left to the builder."""
+    from generator.markdown import cache_key, render_markdown, render_unlinked
+
+    job = (text, "answer-weiting", 2)
+    made = render_unlinked(job)
+    calls = []
+
+    def spy(scheme, rest):
+        calls.append((scheme, rest))
+        return resolve(scheme, rest)
+
+    html = render_markdown(make_markdown(spy), *job)
+    key = cache_key(job, spy)
+    if calls:
+        assert made is None, "a body whose HTML depends on the records was rendered ahead"
+    else:
+        assert made == (key, html)
