@@ -36,14 +36,13 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .cachefile import load_cache, save_cache
-from .i18n import to_simplified
+from .i18n import simplified_characters, to_simplified
 from .view import Site
 from .workers import return_free_memory
 
 ORIGINAL_LIMIT = 4000  # characters of original text kept for excerpts and highlighting
 _TAG = re.compile(r"<[^>]+>")
 _SPACE = re.compile(r"\s+")
-_HAN_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,21 +57,9 @@ class SearchRecord:
     filters: dict[str, list[str]] = field(default_factory=dict, hash=False)
 
 
-@functools.cache
 def fold_table() -> dict[int, str]:
     """Traditional -> Simplified, one character to one character, for `str.translate`."""
-    table: dict[int, str] = {}
-    for start, end in _HAN_BLOCKS:
-        chars = "".join(map(chr, range(start, end)))
-        simplified = to_simplified(chars)
-        if len(simplified) != len(chars):  # OpenCC changed a length: fall back per character
-            for ch in chars:
-                s = to_simplified(ch)
-                if s != ch and len(s) == 1:
-                    table[ord(ch)] = s
-            continue
-        table.update({ord(a): b for a, b in zip(chars, simplified) if a != b})
-    return table
+    return simplified_characters()
 
 
 def fold(text: str) -> str:

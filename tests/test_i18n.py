@@ -39,3 +39,20 @@ def test_catalogs_hold_every_string_the_theme_uses(tmp_path):
         wanted = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(handle) if m.id}
     have = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog("zh_Hant") if m.id}
     assert wanted - have == set(), "run the pybabel update command in babel.cfg"
+
+
+@pytest.mark.parametrize("text, default, expected", [
+    ("如何整理團隊的知識庫？", "en", "zh-Hant"),
+    ("如何整理团队的知识库？", "zh-Hant", "zh-Hans"),
+    ("用 Notion 整理會議紀錄", "zh-Hans", "zh-Hant"),
+    ("阿杰", "zh-Hans", "zh-Hans"),  # both scripts write it so: the default
+    ("如何安排有效的漏斗？", "zh-Hant", "zh-Hant"),  # 斗 alone becomes 鬥, 漏斗 stays: still neutral
+    ("如何安排有效的漏斗？", "en", "zh-Hant"),
+    ("Weekly review of the funnel", "zh-Hant", "en"),
+    ("2026 · 42", "zh-Hans", "zh-Hans"),
+    ("Intro\n\n" + "x" * 500 + " 知識庫", "en", "en"),  # the script is read from the first 400 characters
+])
+def test_the_script_of_a_text(text, default, expected):
+    from generator.i18n import script_of
+
+    assert script_of(text, default) == expected
