@@ -396,3 +396,48 @@ def test_nu_html_checker_finds_no_errors(public):
     result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--also-check-css", *targets],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-4000:]
+
+
+def test_shequns_jinja_renders_what_jinja_renders(sample, tmp_path, monkeypatch):
+    """The template environment's shortcuts (escaping without markupsafe's Python-level
+    constructor, a view's dict fields looked up as keys) change no byte of any audience's site."""
+    import jinja2
+
+    from generator import build, render
+
+    trees = {}
+    for name, environment in (("jinja", jinja2.Environment), ("shequn", render._Environment)):
+        monkeypatch.setattr(render, "_Environment", environment)
+        for audience in ("public", "owner"):
+            out = tmp_path / f"{name}-{audience}"
+            assert build.build_site(sample.root, audience, out, cache_dir=tmp_path / f"cache-{name}", search=False).out
+            trees[name, audience] = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    for audience in ("public", "owner"):
+        assert trees["jinja", audience] == trees["shequn", audience]
+    assert type(render.make_environment(sample.root, "default", "zh-Hant")[0]) is render._Environment
+
+
+@pytest.mark.parametrize("template", [
+    "{{ d.title }}|{{ d['title'] }}|{{ d.items is callable }}|{{ d.get('title') }}|{{ d.missing is defined }}",
+    "{{ s }}|{{ m }}|{{ n }}|{{ h }}|{{ sub }}|{{ s ~ m }}|{{ s | e }}|{% set x %}<{{ s }}>{% endset %}{{ x }}",
+    "{% macro p(v) %}<b>{{ v }}</b>{% endmacro %}{{ p(s) }}|{{ p(m) }}|{{ [s, m] | join(', ') }}",
+])
+def test_shequns_jinja_prints_each_value_as_jinja_does(template):
+    import jinja2
+    from markupsafe import Markup
+
+    from generator import render
+
+    class Html:
+        def __html__(self):
+            return "<i>ok</i>"
+
+    class Text(str):
+        pass
+
+    values = {"d": {"title": "<T&>", "items": "shadowed", "get": 1}, "s": "<a href=\"x\">'&'", "m": Markup("<em>m</em>"),
+              "n": 42, "h": Html(), "sub": Text("<sub>")}
+    printed = [environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(template).render(values)
+               for environment in (jinja2.Environment, render._Environment)]
+    assert printed[0] == printed[1]
+    assert "&lt;" in printed[1]
