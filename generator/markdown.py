@@ -43,11 +43,14 @@ RECORD_SCHEMES = frozenset({"q", "a", "m", "w", "t"})
 _FORMATTER = HtmlFormatter(nowrap=True)
 
 
+_NOT_IN_SLUG = re.compile(r"[^\w\- ]")
+_SPACES = re.compile(r"\s+")
+
+
 def heading_slug(title: str) -> str:
     """GitHub-style anchors that keep CJK: `## 背景與訴求` -> `背景與訴求`."""
     text = unicodedata.normalize("NFC", title).strip().lower()
-    text = re.sub(r"[^\w\- ]", "", text)
-    return re.sub(r"\s+", "-", text) or "section"
+    return _SPACES.sub("-", _NOT_IN_SLUG.sub("", text)) or "section"
 
 
 @functools.lru_cache(maxsize=256)
@@ -325,6 +328,15 @@ def _children(node) -> list:
     return node.children
 
 
+_HTML_SPECIAL = re.compile(r'[&<>"]')
+
+
+def _escape_text(text: str) -> str:
+    """markdown-it's `escapeHtml` (html.escape, the apostrophe left as it is), returning most
+    text, which has nothing to escape, as it is."""
+    return escapeHtml(text) if _HTML_SPECIAL.search(text) else text
+
+
 def _too_deep_for_rust(text: str) -> bool:
     return bool(_DEEP_PREFIX.search(text)) or len(_SPAN_MARKS.findall(text)) > _MAX_SPAN_MARKS
 
@@ -383,6 +395,9 @@ class _TreeRenderer:
                 out.append(item)
                 continue
             name = item.name
+            if name == "text":  # half of all nodes: written here, without a handler's list
+                out.append(_escape_text(item.meta.get("content", "")))
+                continue
             handler = handlers.get(name)
             if handler is None:
                 handler = handlers[name] = getattr(self, "_" + name, _children)
@@ -532,7 +547,7 @@ class _TreeRenderer:
 
     # -- spans
     def _text(self, node) -> list:
-        return [escapeHtml(node.meta.get("content", ""))]
+        return [_escape_text(node.meta.get("content", ""))]
 
     _text_special = _text
 
