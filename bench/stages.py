@@ -39,8 +39,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         staged = StagedOutput(Path(folder) / "out")
         rendered = 0.0
-        for path, data in site_outputs(args.source, community, args.audience, env, translate, site,
-                                       book=False):
+        for path, data in site_outputs(args.source, community, env, translate, site, book=False):
             start = time.perf_counter()
             staged.write(path, data.read_bytes() if isinstance(data, Path) else data)
             rendered += time.perf_counter() - start

@@ -117,15 +117,22 @@ def book_stylesheets(source: Path, theme: str) -> dict[str, Path]:
     return {"print": files["static/book.css"], "epub": files["static/epub.css"]}
 
 
-def site_outputs(source: Path, community, audience: str, env, translate, site, *, book: bool = True,
+def site_outputs(source: Path, community, env, translate, site, *, book: bool = True,
                  pages: tuple | None = None,
                  progress: Callable[[str], None] = lambda message: None) -> Iterator[tuple[str, bytes | Path]]:
     """Every output file of one audience's site but its search index: (path, bytes), or (path,
     source file) for files copied as they are. `pages` limits the pages rendered (the others are
     unchanged)."""
     yield from render_pages(env, site if pages is None else replace(site, pages=pages))
-    yield "feed.xml", render_feed(site)
     yield "sitemap.xml", render_sitemap(site)
+    yield from site_files(source, community, env, translate, site, book=book, progress=progress)
+
+
+def site_files(source: Path, community, env, translate, site, *, book: bool = True,
+               progress: Callable[[str], None] = lambda message: None) -> Iterator[tuple[str, bytes | Path]]:
+    """The outputs that are not pages and do not list them (all but the sitemap): a site
+    without its pages makes them."""
+    yield "feed.xml", render_feed(site)
     yield "robots.txt", render_robots(site)
     for handle, resume in site.resumes:
         yield f"members/{handle}/resume.json", render_json(resume)
@@ -241,13 +248,14 @@ def _make_pages(_worker: int | None = None) -> tuple[list, list, dict[bytes, str
 
 
 def _parallel_pages(community, audience: str, translate, stored: dict, env, staged: StagedOutput,
-                    search: bool, workers: int) -> tuple[object, list, dict[bytes, str]]:
+                    search: bool, workers: int, meanwhile: Callable[[object], None]) -> tuple[object, list, dict[bytes, str]]:
     """(the site, its pages without their views; search records; Markdown used). This process
-    makes what the whole site shares, then makes pages beside `workers - 1` forked workers, each
-    taking the next chunk of the page plan when it is done with one. The main process takes a
-    share rather than waiting: every forked worker ends up with its own copy of most of the
-    model (reading an object writes its reference count, which copies its memory page), so one
-    worker fewer is 360 MiB less at 10,000 questions, at the same speed."""
+    makes what the whole site shares and hands it to `meanwhile`, then makes pages beside
+    `workers - 1` forked workers, each taking the next chunk of the page plan when it is done
+    with one. The main process takes a share rather than waiting: every forked worker ends up
+    with its own copy of most of the model (reading an object writes its reference count, which
+    copies its memory page), so one worker fewer is 360 MiB less at 10,000 questions, at the
+    same speed."""
     global _share
     _share = (community, audience, translate, stored, env, staged, search,
               multiprocessing.get_context("fork").Value("q", 0))
@@ -255,6 +263,7 @@ def _parallel_pages(community, audience: str, translate, stored: dict, env, stag
         with forked_pool(workers - 1) as pool:
             shares = pool.map_async(_make_pages, range(workers - 1))
             site, used = build_views(community, audience, translate, stored, pages=False)
+            meanwhile(site)  # while the workers make pages, not after them with a core idle
             own = _make_pages()
             made = shares.get()
     finally:
@@ -303,29 +312,25 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
     try:
         workers = _parallel(community)
         if workers > 1:
-            site, found, cache = _parallel_pages(community, audience, translate, stored, env, staged, search,
-                                                 workers)
-            rendered = ()
+            site, found, cache = _parallel_pages(
+                community, audience, translate, stored, env, staged, search, workers,
+                lambda site: staged.put_all(site_files(source, community, env, translate, site, progress=progress)))
+            outputs = [("sitemap.xml", render_sitemap(site))]
         else:
             site, cache = build_views(community, audience, translate, stored)
-            found, rendered = None, None
+            found, outputs = None, site_outputs(source, community, env, translate, site, progress=progress)
         # Saved now, not after the swap, so its 80 MB (10,000 questions) are not held while the
         # search index is made: every entry is keyed by what it was rendered from, so it holds
         # for the next build whether or not this one completes.
         save_cache(cache_file, cache)
         del stored, cache
-        for path, data in site_outputs(source, community, audience, env, translate, site, pages=rendered,
-                                       progress=progress):
-            if isinstance(data, Path):
-                staged.copy(path, data)
-            else:
-                staged.write(path, data)
+        staged.put_all(outputs)
         if search:
             if found is None:
                 found = list(records(site))
             # The index needs only the records. Letting the model and the views go first keeps
             # 110 MiB of 10,000 questions out of the stage that also runs two Pagefinds.
-            del community, site, rendered
+            del community, site, outputs
             return_free_memory()
             progress("indexing for search")
             for path, data in index_files(None, found, cache_root / f"search-{audience}"):
@@ -404,8 +409,7 @@ class LiveSite:
         for page in site.pages:
             if page.path in previous and previous[page.path] == page and page.path in self.written:
                 output.now[page.path] = self.written[page.path]
-        for path, data in site_outputs(self.source, community, self.audience, env, translate, site,
-                                       book=False, pages=changed):
+        for path, data in site_outputs(self.source, community, env, translate, site, book=False, pages=changed):
             output.put(path, data.read_bytes() if isinstance(data, Path) else data)
         self.theme_stamp = stamp
         for path in [p for p in self.written if _KEPT_BY_SERVE.match(p)]:

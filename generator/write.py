@@ -69,6 +69,14 @@ class StagedOutput:
     def copy(self, rel: str, source: Path) -> None:
         shutil.copyfile(source, self._place(rel))  # by the kernel: the bytes never pass through Python
 
+    def put_all(self, outputs: Iterable[tuple[str, bytes | Path]]) -> None:
+        """Write each (path, bytes), or copy each (path, file)."""
+        for rel, data in outputs:
+            if isinstance(data, Path):
+                self.copy(rel, data)
+            else:
+                self.write(rel, data)
+
     def _place(self, rel: str) -> Path:
         """The staged path for `rel`, its folder made; each path is given once."""
         clean = PurePosixPath(rel)
