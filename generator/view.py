@@ -1060,6 +1060,9 @@ class _Builder:
         handle = member.handle
         private = member.private if self.audience.shows_private else None
         contributions = []
+        awards_of: dict[AnswerRef, list] = {}
+        for _, award in act.awards.get(handle, ()):
+            awards_of.setdefault(award.answer, []).append(award)
         for answer in reversed(act.answers.get(handle, ())):
             question = self.c.questions[answer.slug]
             ref = answer.ref
@@ -1071,7 +1074,7 @@ class _Builder:
                 "lang": self.body_lang(answer.body),
                 "co_authors": self.people_of(answer.co_authors),
                 "awards": tuple(self._("Rank {rank}").format(rank=a.rank) + " · " + self.money(a.amount)
-                                for _, a in act.awards.get(handle, ()) if a.answer == ref),
+                                for a in awards_of.get(ref, ())),
             })
         awards = [{"week": Link(self.week_label(week.id), self.week_url(week.id)), "rank": award.rank,
                    "amount": self.money(award.amount), "question": self.answer_link(award.answer)}
