@@ -133,15 +133,58 @@ class Markdown:
     def render(self, text: str, scope: str = "", heading_shift: int = 0) -> str:
         if _too_deep_for_rust(text):
             return render_reference(self.reference, text, scope, heading_shift)
+        plain = not _needs_tree(text)
         try:
             with _stderr_silenced():
-                tree = self.parser.tree(text)
+                made = self.parser.render(text) if plain else self.parser.tree(text)
         except BaseException as exc:  # pyo3's PanicException derives from BaseException
             if type(exc).__name__ != "PanicException":
                 raise
             # A bug of markdown-it.rs (fuzzing found "`>`[`"): the reference engine renders it.
             return render_reference(self.reference, text, scope, heading_shift)
-        return _TreeRenderer(self.resolve, scope, heading_shift).render(tree, has_footnotes="^" in text)
+        if plain:
+            return _scoped_headings(made, scope, heading_shift)
+        return _TreeRenderer(self.resolve, scope, heading_shift).render(made, has_footnotes="^" in text)
+
+
+# A body with none of these (no link, image, code, table, footnote, task, quote, strikethrough,
+# entity, escape, hard break, raw HTML, indented code, whitespace but spaces and line ends) comes
+# out of markdown-it-pyrs' own renderer as from `_TreeRenderer`, but for the headings' ids and
+# levels, which `_scoped_headings` adds: a third of the time of the tree and its renderer. Two
+# bodies in three of a generated community are such.
+# (Each whitespace character but the space and the line end is named: a class of them is
+# searched ten times faster than `[^\S\n ]`.)
+_WHITESPACE_BUT_SPACE_AND_LINE_END = ("\t\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+                                      "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_NEEDS_TREE = re.compile("[" + re.escape("[]!|`<>&^~\\" + _WHITESPACE_BUT_SPACE_AND_LINE_END) + "]")
+
+
+def _needs_tree(text: str) -> bool:
+    return bool(_NEEDS_TREE.search(text)) or "\n    " in text or text.startswith("    ") \
+        or "  \n" in text or text.endswith("  ")
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _scoped_headings(html: str, scope: str, shift: int) -> str:
+    """Heading levels shifted and ids given, as `_TreeRenderer._heading` does, in HTML whose
+    headings hold only text and emphasis."""
+    slugs: set[str] = set()
+
+    def heading(match: re.Match) -> str:
+        level, inner = int(match[1]), match[2]
+        tag = f"h{min(6, level + shift)}"
+        if not 2 <= level <= 4:
+            return f"<{tag}>{inner}</{tag}>"
+        slug = base = heading_slug(unescapeAll(_TAG.sub("", inner)))
+        count = 0
+        while slug in slugs:
+            count += 1
+            slug = f"{base}-{count}"
+        slugs.add(slug)
+        return f'<{tag} id="{escapeHtml(f"{scope}-{slug}" if scope else slug)}">{inner}</{tag}>'
+
+    return _HEADING.sub(heading, html)
 
 
 @contextlib.contextmanager
@@ -309,7 +352,7 @@ def render_many(md: Markdown, jobs: list[Job], workers: int | None = None) -> li
 _RS_RULES = ["blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph",
              "reference", "autolink", "backticks", "emphasis", "entity", "escape", "image", "link",
              "newline", "table", "strikethrough", "footnote", "tasklist"]  # no raw HTML, no linkify
-_BLOCKS = frozenset({"paragraph", "heading", "bullet_list", "ordered_list", "list_item", "blockquote", "hr",
+_BLOCKS = frozenset({"paragraph", "heading", "lheading", "bullet_list", "ordered_list", "list_item", "blockquote", "hr",
                      "fence", "code_block", "table", "footnote_container", "footnote_def", "definition"})
 # The Rust parser recurses, and overflows the stack (a crash, not an exception) between 20,000
 # and 50,000 nested blocks and near 100,000 nested spans, measured. Each level of nesting takes
@@ -438,6 +481,8 @@ class _TreeRenderer:
             self.slugs.add(slug)
             attrs = f' id="{escapeHtml(f"{self.scope}-{slug}" if self.scope else slug)}"'
         return [f"<{tag}{attrs}>", *node.children, f"</{tag}>\n"]
+
+    _lheading = _heading  # a setext heading (`Title` underlined with === or ---)
 
     def _blockquote(self, node) -> list:
         if not node.children:

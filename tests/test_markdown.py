@@ -55,6 +55,9 @@ SNIPPETS = [
     "",
     "\n\n",
     "ü 𠮷 emoji 🙂 RTL \u202e text",
+    "Setext *one*\n===\n\nSetext two\nlines\n---\n\n- item\n  Inner\n  ---",
+    "## plain\n\n## plain\n\n1. one\n2. two\n\n- a\n\n  b\n\n***\n\n##### five *x*",
+    "# h1\n\n## 背景 \"與\" 'x'\n\n- ## in a list\n\ntext\nmore text",
 ]
 
 
@@ -157,3 +160,39 @@ def test_a_body_is_rendered_ahead_of_the_records_only_when_it_links_to_none(text
         assert made is None, "a body whose HTML depends on the records was rendered ahead"
     else:
         assert made == (key, html)
+
+
+def test_a_plain_body_is_rendered_without_the_tree_and_to_the_same_html():
+    """Bodies of text, headings, lists and emphasis only (most bodies) take markdown-it-pyrs'
+    own renderer, their headings given ids and levels afterwards; anything more takes the tree."""
+    from generator.markdown import Markdown
+
+    class Counting:
+        def __init__(self, parser):
+            self.parser, self.trees, self.renders = parser, 0, 0
+
+        def tree(self, text):
+            self.trees += 1
+            return self.parser.tree(text)
+
+        def render(self, text):
+            self.renders += 1
+            return self.parser.render(text)
+
+    md = Markdown(resolve)
+    md.parser = counting = Counting(md.parser)
+    plain = ["## 背景\n\n關於索引，*先*整理。\n\n## 訴求\n\n1. 一\n2. 二\n\n### 結果\n\n- a\n- b",
+             "Setext\n===\n\n## same\n\n## same\n\n***"]
+    for text in plain:
+        assert md.render(text, "answer-x", 2) == render_reference(MD.reference, text, "answer-x", 2)
+    assert (counting.renders, counting.trees) == (2, 0)
+    for text in ["a [link](q:abc)", "| a |\n|---|\n| 1 |", "`code`", "a  \nhard break", "tab\there", "> quote"]:
+        assert md.render(text, "answer-x", 2) == render_reference(MD.reference, text, "answer-x", 2)
+    assert (counting.renders, counting.trees) == (2, 6)
+
+
+def test_the_plain_body_check_names_every_whitespace_character_python_knows():
+    from generator.markdown import _WHITESPACE_BUT_SPACE_AND_LINE_END
+
+    assert set(_WHITESPACE_BUT_SPACE_AND_LINE_END) == {
+        c for c in map(chr, range(0x110000)) if c.isspace() and c not in " \n"}
