@@ -149,8 +149,8 @@ def _script_of(text: str, default: str) -> str:
     # A hundred characters from the first Han one tell the script as well as a whole body does.
     sample = sample[max(0, first_han.start() - 4):first_han.start() + 100]
     # Looking a character up costs a microsecond where converting the text costs 20 (60,000
-    # bodies and titles at 10,000 questions). OpenCC's phrases leave a few such characters as
-    # they are (乾隆), which only makes a text that is both Traditional and Simplified zh-Hant.
+    # bodies and titles at 10,000 questions). OpenCC's phrases keep a few such characters
+    # (乾隆 is written so in both scripts); a text of only such phrases is now zh-Hant.
     if _traditional_only().search(sample):
         return "zh-Hant"
     if to_traditional(sample) != sample:
