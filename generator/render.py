@@ -19,6 +19,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 import jinja2
+import jinja2.visitor
 from markupsafe import Markup, escape as escape_markup
 
 try:
@@ -83,10 +84,39 @@ class _Template(jinja2.Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
+class _Translated(jinja2.visitor.NodeTransformer):
+    """`_("text")`, a message without variables, replaced by its translation when a template is
+    compiled: Jinja then writes it into the template as it writes the template's own text, where
+    a call on every page (forty a page) translated, formatted and escaped it again."""
+
+    def __init__(self, gettext) -> None:
+        self.gettext = gettext
+
+    def visit_Call(self, node: jinja2.nodes.Call):
+        node = self.generic_visit(node)
+        if (isinstance(node.node, jinja2.nodes.Name) and node.node.name == "_" and len(node.args) == 1
+                and isinstance(node.args[0], jinja2.nodes.Const) and type(node.args[0].value) is str
+                and not (node.kwargs or node.dyn_args or node.dyn_kwargs)):
+            try:  # what the new-style `_` gives: a format string, formatted with no variables
+                text = self.gettext(node.args[0].value) % {}
+            except (KeyError, ValueError, TypeError):
+                return node  # left to fail where it fails at run time
+            return jinja2.nodes.MarkSafeIfAutoescape(jinja2.nodes.Const(text), lineno=node.lineno)
+        return node
+
+
 class _Environment(jinja2.Environment):
     """Jinja with the same results, faster on what views are made of."""
 
     template_class = _Template
+    translated_gettext = None  # the catalog's gettext, once installed: `_("text")` is then folded
+
+    def _parse(self, source, name, filename):
+        tree = super()._parse(source, name, filename)
+        gettext = self.translated_gettext
+        if gettext is None or any(n.name == "_" for n in tree.find_all(jinja2.nodes.Name) if n.ctx != "load"):
+            return tree  # `_` set or taken as a parameter by the template itself: left as it is
+        return _Translated(gettext).visit(tree)
 
     def getattr(self, obj, attribute):
         # `view.title` on a dict: Jinja tries the attribute first, and the AttributeError it
@@ -126,6 +156,8 @@ def make_environment(source: Path, theme: str, language: str,
     translations = load_translations([d / "locales" for d in dirs], language)
     env.install_gettext_translations(translations, newstyle=True)
     env.globals.update(_direct_gettext(translations))
+    if isinstance(env, _Environment):
+        env.translated_gettext = translations.gettext
     return env, translations.gettext
 
 

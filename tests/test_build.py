@@ -441,3 +441,16 @@ def test_shequns_jinja_prints_each_value_as_jinja_does(template):
                for environment in (jinja2.Environment, render._Environment)]
     assert printed[0] == printed[1]
     assert "&lt;" in printed[1]
+
+
+def test_messages_without_variables_are_translated_when_a_template_is_compiled(sample):
+    """`_("text")` becomes the translation in the compiled template, where Jinja writes its own
+    text; a template that sets `_` itself keeps the call."""
+    from generator import render
+
+    env, _ = render.make_environment(sample.root, "default", "zh-Hant")
+    compiled = env.compile(env.loader.get_source(env, "base.html")[0], "base.html", raw=True)
+    assert "跳到主要內容" in compiled and "Skip to content" not in compiled
+    own = env.from_string("{% set _ = upper %}{{ _('Search') }}|{{ gettext('Search') }}")
+    assert own.render(upper=str.upper) == "SEARCH|搜尋"
+    assert env.from_string("{{ _('Search') }} {{ _('%(n)s x', n=2) }}").render() == "搜尋 2 x"
