@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import hashlib
 import json
 import marshal
@@ -57,18 +56,13 @@ class SearchRecord:
     filters: dict[str, list[str]] = field(default_factory=dict, hash=False)
 
 
-def fold_table() -> dict[int, str]:
-    """Traditional -> Simplified, one character to one character, for `str.translate`."""
-    return simplified_characters()
-
-
 def fold(text: str) -> str:
-    return text.translate(fold_table())
+    return text.translate(simplified_characters())
 
 
 def fold_map_json() -> bytes:
     """The folding map for the browser: two strings of equal length, from and to."""
-    table = fold_table()
+    table = simplified_characters()
     keys = sorted(table)
     return json.dumps({"from": "".join(map(chr, keys)), "to": "".join(table[k] for k in keys)},
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -102,7 +96,7 @@ def phrase_forms(text: str, folded: str | None = None) -> list[list]:
             converted = to_simplified(run.group())
             if len(converted) == len(run.group()):
                 pairs.append((run.start(), fold(run.group()), converted))
-    table = fold_table()
+    table = simplified_characters()
     forms: list[list] = []
     for start, a, b in pairs:
         for chunk in range(0, len(a), _CHUNK):

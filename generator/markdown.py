@@ -162,27 +162,36 @@ _NEEDS_TREE = re.compile("[" + re.escape("[]!|`<>&^~\\" + _WHITESPACE_BUT_SPACE_
 def _needs_tree(text: str) -> bool:
     return bool(_NEEDS_TREE.search(text)) or "\n    " in text or text.startswith("    ") \
         or "  \n" in text or text.endswith("  ")
+
+
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _TAG = re.compile(r"<[^>]*>")
 
 
+def _heading_tag(level: int, title: Callable[[], str], scope: str, shift: int, slugs: set[str]) -> tuple[str, str]:
+    """A heading's tag, moved down by `shift`, and its id attribute (levels 2 to 4, from its
+    `title`, unique among `slugs`, prefixed by the body's `scope`)."""
+    tag = f"h{min(6, level + shift)}"
+    if not 2 <= level <= 4:
+        return tag, ""
+    slug = base = heading_slug(title())
+    count = 0
+    while slug in slugs:
+        count += 1
+        slug = f"{base}-{count}"
+    slugs.add(slug)
+    return tag, f' id="{escapeHtml(f"{scope}-{slug}" if scope else slug)}"'
+
+
 def _scoped_headings(html: str, scope: str, shift: int) -> str:
-    """Heading levels shifted and ids given, as `_TreeRenderer._heading` does, in HTML whose
-    headings hold only text and emphasis."""
+    """Headings given their levels and ids as `_TreeRenderer` gives them, in HTML whose headings
+    hold only text and emphasis."""
     slugs: set[str] = set()
 
     def heading(match: re.Match) -> str:
-        level, inner = int(match[1]), match[2]
-        tag = f"h{min(6, level + shift)}"
-        if not 2 <= level <= 4:
-            return f"<{tag}>{inner}</{tag}>"
-        slug = base = heading_slug(unescapeAll(_TAG.sub("", inner)))
-        count = 0
-        while slug in slugs:
-            count += 1
-            slug = f"{base}-{count}"
-        slugs.add(slug)
-        return f'<{tag} id="{escapeHtml(f"{scope}-{slug}" if scope else slug)}">{inner}</{tag}>'
+        inner = match[2]
+        tag, attrs = _heading_tag(int(match[1]), lambda: unescapeAll(_TAG.sub("", inner)), scope, shift, slugs)
+        return f"<{tag}{attrs}>{inner}</{tag}>"
 
     return _HEADING.sub(heading, html)
 
@@ -469,17 +478,7 @@ class _TreeRenderer:
 
     def _heading(self, node) -> list:
         level = node.meta["level"]
-        tag = f"h{min(6, level + self.shift)}"
-        attrs = ""
-        if 2 <= level <= 4:
-            title = _heading_text(node)
-            slug = base = heading_slug(title)
-            count = 0
-            while slug in self.slugs:
-                count += 1
-                slug = f"{base}-{count}"
-            self.slugs.add(slug)
-            attrs = f' id="{escapeHtml(f"{self.scope}-{slug}" if self.scope else slug)}"'
+        tag, attrs = _heading_tag(level, lambda: _heading_text(node), self.scope, self.shift, self.slugs)
         return [f"<{tag}{attrs}>", *node.children, f"</{tag}>\n"]
 
     _lheading = _heading  # a setext heading (`Title` underlined with === or ---)
