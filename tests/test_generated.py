@@ -61,6 +61,7 @@ def test_pages_made_on_every_core_equal_pages_made_in_one_process(tmp_path, monk
         monkeypatch.setattr(build, "RENDER_AHEAD_WEEKS", threshold)
         monkeypatch.setattr(build.os, "cpu_count", lambda: 3)
         monkeypatch.setattr(build, "PLAN_CHUNK", 5)
+        monkeypatch.setattr(build, "AHEAD_BATCH", 7)  # two workers' batches through one queue
         out = tmp_path / name
         result = build.build_site(source, "members", out, cache_dir=tmp_path / f"cache-{name}")
         assert result.out == out
@@ -85,6 +86,7 @@ def test_markdown_rendered_ahead_of_the_records_is_what_the_pages_render(tmp_pat
     subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(source), "--questions", "120",
                     "--seed", "5"], check=True, capture_output=True)
     monkeypatch.setattr(build, "RENDER_AHEAD_WEEKS", 0)
+    monkeypatch.setattr(build, "AHEAD_BATCH", 7)  # most of it arrives in batches, the rest returned
     monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
     ahead: dict[bytes, str] = {}
     with build._rendering_ahead(source, ahead):
