@@ -51,8 +51,45 @@ def test_catalogs_hold_every_string_the_theme_uses(tmp_path):
     ("Weekly review of the funnel", "zh-Hant", "en"),
     ("2026 · 42", "zh-Hans", "zh-Hans"),
     ("Intro\n\n" + "x" * 500 + " 知識庫", "en", "en"),  # the script is read from the first 400 characters
+    ("我们" + "一二三四五六七八九十" * 9, "zh-Hant", "zh-Hans"),  # told by the twenty around 们
+    # Around 斗 nothing converts (漏斗 is a phrase); the whole sample is converted: 面粉 is 麪粉.
+    ("如何安排有效的漏斗？一二三四五六七八九十。面粉", "zh-Hant", "zh-Hans"),
 ])
 def test_the_script_of_a_text(text, default, expected):
     from generator.i18n import script_of
 
     assert script_of(text, default) == expected
+
+
+def test_the_script_of_every_text_of_two_communities_is_what_converting_it_whole_tells(tmp_path):
+    """script_of converts only twenty characters of most texts: on the sample's and a generated
+    community's titles and bodies it agrees with converting the whole 104-character sample."""
+    from generator.i18n import _HAN, _LATIN, _traditional_only, script_of, to_traditional
+
+    def whole(text: str, default: str) -> str:
+        sample = text[:400]
+        first = _HAN.search(sample)
+        if not first:
+            return "en" if _LATIN.search(sample) else default
+        sample = sample[max(0, first.start() - 4):first.start() + 100]
+        if _traditional_only().search(sample):
+            return "zh-Hant"
+        if to_traditional(sample) != sample:
+            return "zh-Hans"
+        return default if default.startswith("zh") else "zh-Hant"
+
+    generated = tmp_path / "generated"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(generated), "--questions", "150"],
+                   check=True, capture_output=True)
+    texts = [path.read_text(encoding="utf-8") for root in (REPO / "content", generated / "content")
+             for path in root.rglob("*.md")]
+    texts += [line.split(":", 1)[1] for root in (REPO / "content", generated / "content")
+              for path in root.rglob("*.yaml") for line in path.read_text(encoding="utf-8").splitlines()
+              if ":" in line and _HAN.search(line)]
+    assert len(texts) > 1000
+    simplified = 0
+    for text in texts:
+        for default in ("zh-Hant", "en"):
+            assert script_of(text, default) == whole(text, default), text
+        simplified += whole(text, "zh-Hant") == "zh-Hans"
+    assert simplified > 100
