@@ -421,6 +421,14 @@ def test_shequns_jinja_renders_what_jinja_renders(sample, tmp_path, monkeypatch)
     "{{ d.title }}|{{ d['title'] }}|{{ d.items is callable }}|{{ d.get('title') }}|{{ d.missing is defined }}",
     "{{ s }}|{{ m }}|{{ n }}|{{ h }}|{{ sub }}|{{ s ~ m }}|{{ s | e }}|{% set x %}<{{ s }}>{% endset %}{{ x }}",
     "{% macro p(v) %}<b>{{ v }}</b>{% endmacro %}{{ p(s) }}|{{ p(m) }}|{{ [s, m] | join(', ') }}",
+    # Calls: macros with defaults, keywords, a caller, extra arguments; in loops; functions of
+    # every kind, one that raises StopIteration.
+    "{% macro q(a, b='<2>') %}{{ a }}-{{ b }}{% endmacro %}{{ q(s) }}|{{ q(s, b=m) }}|{{ q(b=n, a=s) }}|"
+    "{% for x in [s, m] %}{{ q(x, loop.index) }}{% endfor %}|{% set y = q(n) %}{{ y }}",
+    "{% macro c(t) %}[{{ t }}{{ caller(s) }}]{% endmacro %}{% call(v) c(m) %}<{{ v }}>{% endcall %}|"
+    "{% macro v(a) %}{{ a }}{{ varargs | join }}{{ kwargs | dictsort }}{% endmacro %}{{ v(s, m, 3) }}|{{ v(n, k=s) }}",
+    "{{ f(s) }}|{{ f(m) }}|{{ stop() is defined }}|{{ ctx() }}|{{ ev() }}|{{ env() }}|{{ h.__html__() }}|"
+    "{% for x in [1] %}{{ ctx() }}{{ f(x) }}{% endfor %}|{% autoescape false %}{{ f(s) }}{% endautoescape %}",
 ])
 def test_shequns_jinja_prints_each_value_as_jinja_does(template):
     import jinja2
@@ -435,8 +443,14 @@ def test_shequns_jinja_prints_each_value_as_jinja_does(template):
     class Text(str):
         pass
 
+    def stop():
+        raise StopIteration
+
     values = {"d": {"title": "<T&>", "items": "shadowed", "get": 1}, "s": "<a href=\"x\">'&'", "m": Markup("<em>m</em>"),
-              "n": 42, "h": Html(), "sub": Text("<sub>")}
+              "n": 42, "h": Html(), "sub": Text("<sub>"), "f": lambda x: f"<{x}>", "stop": stop,
+              "ctx": jinja2.pass_context(lambda context: context["s"]),
+              "ev": jinja2.pass_eval_context(lambda eval_ctx: f"<{eval_ctx.autoescape}>"),
+              "env": jinja2.pass_environment(lambda environment: type(environment).__name__.startswith(("Env", "_Env")))}
     printed = [environment(autoescape=True, undefined=jinja2.StrictUndefined).from_string(template).render(values)
                for environment in (jinja2.Environment, render._Environment)]
     assert printed[0] == printed[1]
