@@ -131,7 +131,7 @@ class Markdown:
         self.parser = markdown_it_pyrs.MarkdownIt("zero").enable_many(_RS_RULES)
 
     def render(self, text: str, scope: str = "", heading_shift: int = 0) -> str:
-        if _too_deep_for_rust(text):
+        if _too_deep_for_rust(text) or _rust_reads_otherwise(text):
             return render_reference(self.reference, text, scope, heading_shift)
         plain = not _needs_tree(text)
         try:
@@ -159,9 +159,47 @@ _WHITESPACE_BUT_SPACE_AND_LINE_END = ("\t\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2
 _NEEDS_TREE = re.compile("[" + re.escape("[]!|`<>&^~\\" + _WHITESPACE_BUT_SPACE_AND_LINE_END) + "]")
 
 
+# A list item's text five spaces or a tab after its marker is indented code.
+_CODE_AFTER_MARKER = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)]) +)*(?:[-+*]|\d{1,9}[.)])(?: {5,}| *\t)", re.M)
+
+
 def _needs_tree(text: str) -> bool:
     return bool(_NEEDS_TREE.search(text)) or "\n    " in text or text.startswith("    ") \
-        or "  \n" in text or text.endswith("  ")
+        or "  \n" in text or text.endswith("  ") or bool(_CODE_AFTER_MARKER.search(text))
+
+
+# Where markdown-it-pyrs parses otherwise than markdown-it-py (found by fuzzing both): a table
+# whose header line has no pipe, or whose delimiter row has none under a header that has them
+# (the Rust parser makes a table of `a` over `:-`, a heading of `| a |` over `---`); a table or
+# an empty list item that markdown-it-py reads as going on with a quote or list item before
+# it; a tab among a line's quote and list markers. A body with such a line goes to markdown-it-py;
+# no body of the sample or of a generated community has one.
+_SUSPECT_LINE = re.compile(r"\n(?:(?P<line>[ \t>]*(?:[|:-][ \t|:>-]*|(?:[-+*]|\d{1,9}[.)])[ \t]*))(?=\n|$)"
+                           r"|[ \t]*(?:>|[-+*]|\d{1,9}[.)])[ >*+\-0-9.)]*\t)")  # after a line end: searched fast
+_BARE_MARKER = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]*")
+_MARKED = re.compile(r"[ \t>]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_QUOTED = re.compile(r"\n[ \t]*>")
+_TAB_AMONG_MARKERS = re.compile(r"[ \t]*(?:>|[-+*]|\d{1,9}[.)])[ >*+\-0-9.)]*\t")
+
+
+def _rust_reads_otherwise(text: str) -> bool:
+    text = "\n" + (text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text)
+    for suspect in _SUSPECT_LINE.finditer(text):
+        line = suspect["line"]
+        if line is None or _TAB_AMONG_MARKERS.match(line):
+            return True
+        before = text[:suspect.start()]
+        quoted = _QUOTED.search(before) is not None
+        if _BARE_MARKER.fullmatch(line):  # an empty list item
+            if quoted or "|" in before:
+                return True
+        elif "-" in line:  # a delimiter row, or a line of dashes
+            previous = before[before.rfind("\n") + 1:]
+            delimits = "|" in line or ":" in line
+            if delimits != ("|" in previous) or (delimits and _MARKED.match(previous)) \
+                    or (quoted and not line.lstrip().startswith(">")):
+                return True
+    return False
 
 
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
