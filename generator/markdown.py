@@ -133,39 +133,70 @@ class Markdown:
     def render(self, text: str, scope: str = "", heading_shift: int = 0) -> str:
         if _too_deep_for_rust(text) or _rust_reads_otherwise(text):
             return render_reference(self.reference, text, scope, heading_shift)
-        plain = not _needs_tree(text)
+        shape = _shape(text)
         try:
             with _stderr_silenced():
-                made = self.parser.render(text) if plain else self.parser.tree(text)
+                made = self.parser.tree(text) if shape is _TREE else self.parser.render(text)
         except BaseException as exc:  # pyo3's PanicException derives from BaseException
             if type(exc).__name__ != "PanicException":
                 raise
             # A bug of markdown-it.rs (fuzzing found "`>`[`"): the reference engine renders it.
             return render_reference(self.reference, text, scope, heading_shift)
-        if plain:
-            return _scoped_headings(made, scope, heading_shift)
-        return _TreeRenderer(self.resolve, scope, heading_shift).render(made, has_footnotes="^" in text)
+        if shape is _TREE:
+            return _TreeRenderer(self.resolve, scope, heading_shift).render(made, has_footnotes="^" in text)
+        if shape is _LINKED:
+            made = _ANCHOR.sub(lambda anchor: _pointed(anchor, self.resolve), made)
+        return _scoped_headings(made, scope, heading_shift)
 
 
-# A body with none of these (no link, image, code, table, footnote, task, quote, strikethrough,
-# entity, escape, hard break, raw HTML, indented code, whitespace but spaces and line ends) comes
-# out of markdown-it-pyrs' own renderer as from `_TreeRenderer`, but for the headings' ids and
+# A body with none of these (no image, code, table, footnote, quote, strikethrough, entity,
+# escape, hard break, raw HTML, indented code, whitespace but spaces and line ends) and no
+# bracket comes out of markdown-it-pyrs' own renderer as from `_TreeRenderer`, but for the headings' ids and
 # levels, which `_scoped_headings` adds: a third of the time of the tree and its renderer. Two
 # bodies in three of a generated community are such.
 # (Each whitespace character but the space and the line end is named: a class of them is
 # searched ten times faster than `[^\S\n ]`.)
 _WHITESPACE_BUT_SPACE_AND_LINE_END = ("\t\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
                                       "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-_NEEDS_TREE = re.compile("[" + re.escape("[]!|`<>&^~\\" + _WHITESPACE_BUT_SPACE_AND_LINE_END) + "]")
+_NEEDS_TREE = re.compile("[" + re.escape("!|`<>&^~\\" + _WHITESPACE_BUT_SPACE_AND_LINE_END) + "]")
 
 
 # A list item's text five spaces or a tab after its marker is indented code.
 _CODE_AFTER_MARKER = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)]) +)*(?:[-+*]|\d{1,9}[.)])(?: {5,}| *\t)", re.M)
 
 
-def _needs_tree(text: str) -> bool:
-    return bool(_NEEDS_TREE.search(text)) or "\n    " in text or text.startswith("    ") \
-        or "  \n" in text or text.endswith("  ") or bool(_CODE_AFTER_MARKER.search(text))
+# A body's shape: plain (as above); linked, plain but for links written `[text](url "title")`
+# (no reference definitions, no task lists): markdown-it-pyrs' renderer writes their anchors,
+# and each is then pointed where the tree renderer would point it, or made its text; anything
+# more takes the tree. Linked bodies are half the rest of a generated community's.
+_PLAIN, _LINKED, _TREE = "plain", "linked", "tree"
+_TASK = re.compile(r"^[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+\[[ xX]\]", re.M)
+
+
+def _shape(text: str) -> str:
+    # (The line patterns only where their spaces or brackets are: a search of every line start
+    # costs ten times a substring's.)
+    if _NEEDS_TREE.search(text) or "\n    " in text or text.startswith("    ") or "  \n" in text \
+            or text.endswith("  ") or ("     " in text and _CODE_AFTER_MARKER.search(text)):
+        return _TREE
+    if "[" not in text and "]" not in text:
+        return _PLAIN
+    if "]:" in text or (("[ ]" in text or "[x]" in text or "[X]" in text) and _TASK.search(text)):
+        return _TREE
+    return _LINKED
+
+
+# markdown-it-pyrs' anchors, in a linked body (whose text has no `<`: no other tag has `<a `).
+_ANCHOR = re.compile(r'<a href="([^"]*)"((?: title="[^"]*")?)>(.*?)</a>', re.S)
+
+
+def _pointed(anchor: re.Match, resolve: Resolver) -> str:
+    """An anchor markdown-it-pyrs wrote, pointed as `_TreeRenderer._link` points a link."""
+    url = anchor[1].replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    target = _link_target(url, resolve)
+    if target is None:
+        return anchor[3]
+    return f'<a href="{escapeHtml(target)}"{anchor[2]}>{anchor[3]}</a>'
 
 
 # Where markdown-it-pyrs parses otherwise than markdown-it-py (found by fuzzing both): a table
@@ -223,7 +254,7 @@ def _heading_tag(level: int, title: Callable[[], str], scope: str, shift: int, s
 
 def _scoped_headings(html: str, scope: str, shift: int) -> str:
     """Headings given their levels and ids as `_TreeRenderer` gives them, in HTML whose headings
-    hold only text and emphasis."""
+    hold only text, emphasis and links."""
     slugs: set[str] = set()
 
     def heading(match: re.Match) -> str:
@@ -405,7 +436,8 @@ _BLOCKS = frozenset({"paragraph", "heading", "lheading", "bullet_list", "ordered
 # and 50,000 nested blocks and near 100,000 nested spans, measured. Each level of nesting takes
 # at least one character of a line's prefix or one span mark, so a body that could nest 10,000
 # deep goes to markdown-it-py instead (which keeps 100 levels).
-_DEEP_PREFIX = re.compile(r"^[ \t>*+\-.)0-9]{10000}", re.M)
+_DEEP_LEVELS = 10000
+_DEEP_PREFIX = re.compile(r"^[ \t>*+\-.)0-9]{%d}" % _DEEP_LEVELS, re.M)
 _SPAN_MARKS = re.compile(r"[*_~\[!]")
 _MAX_SPAN_MARKS = 20000
 _CHECKBOX = ('<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">',
@@ -428,7 +460,9 @@ def _escape_text(text: str) -> str:
 
 
 def _too_deep_for_rust(text: str) -> bool:
-    return bool(_DEEP_PREFIX.search(text)) or len(_SPAN_MARKS.findall(text)) > _MAX_SPAN_MARKS
+    # Either takes that many characters at least: most bodies are told by their length.
+    return len(text) >= _DEEP_LEVELS and (bool(_DEEP_PREFIX.search(text))
+                                          or len(_SPAN_MARKS.findall(text)) > _MAX_SPAN_MARKS)
 
 
 def _heading_text(node) -> str:
@@ -459,6 +493,15 @@ def _inline_text(node) -> str:
         else:
             stack.extend(reversed(current.children))
     return "".join(out)
+
+
+def _link_target(url: str, resolve: Resolver) -> str | None:
+    """Where a link may point, or None when it must become its text."""
+    match = _SCHEME.match(url)
+    if match and match[1].lower() in RECORD_SCHEMES:
+        return resolve(match[1].lower(), unquote(url[match.end():]))
+    # Checked decoded too: `< javascript:…>` arrives as `%20javascript:…`.
+    return url if _validate_link(url) and _validate_link(unquote(url)) else None
 
 
 class _TreeRenderer:
@@ -651,16 +694,8 @@ class _TreeRenderer:
     def _code_inline(self, node) -> list:
         return ["<code>" + escapeHtml("".join(c.meta.get("content", "") for c in node.children)) + "</code>"]
 
-    def _target(self, url: str) -> str | None:
-        """Where a link may point, or None when it must become its text."""
-        match = _SCHEME.match(url)
-        if match and match[1].lower() in RECORD_SCHEMES:
-            return self.resolve(match[1].lower(), unquote(url[match.end():]))
-        # Checked decoded too: `< javascript:…>` arrives as `%20javascript:…`.
-        return url if _validate_link(url) and _validate_link(unquote(url)) else None
-
     def _link(self, node) -> list:
-        target = self._target(node.meta.get("url", ""))
+        target = _link_target(node.meta.get("url", ""), self.resolve)
         if target is None:
             return list(node.children)
         title = node.meta.get("title")
@@ -673,7 +708,7 @@ class _TreeRenderer:
         url = node.meta.get("url", "")
         alt = _inline_text(node)
         match = _SCHEME.match(url)
-        if (match and match[1].lower() in RECORD_SCHEMES) or self._target(url) is None:
+        if (match and match[1].lower() in RECORD_SCHEMES) or _link_target(url, self.resolve) is None:
             return [escapeHtml(alt)]
         title = node.meta.get("title")
         title = f' title="{escapeHtml(title)}"' if title else ""

@@ -171,8 +171,9 @@ def test_a_body_is_rendered_ahead_of_the_records_only_when_it_links_to_none(text
 
 
 def test_a_plain_body_is_rendered_without_the_tree_and_to_the_same_html():
-    """Bodies of text, headings, lists and emphasis only (most bodies) take markdown-it-pyrs'
-    own renderer, their headings given ids and levels afterwards; anything more takes the tree."""
+    """Bodies of text, headings, lists, emphasis and links only (most bodies) take markdown-it-pyrs'
+    own renderer, their headings given ids and levels and their links pointed afterwards; anything
+    more takes the tree."""
     from generator.markdown import Markdown
 
     class Counting:
@@ -194,9 +195,16 @@ def test_a_plain_body_is_rendered_without_the_tree_and_to_the_same_html():
     for text in plain:
         assert md.render(text, "answer-x", 2) == render_reference(MD.reference, text, "answer-x", 2)
     assert (counting.renders, counting.trees) == (2, 0)
-    for text in ["a [link](q:abc)", "| a |\n|---|\n| 1 |", "`code`", "a  \nhard break", "tab\there", "> quote"]:
+    # Links alone: the same renderer, each anchor then pointed (or made its text) as the tree's.
+    linked = ["## [背景](q:abc) *a*\n\n[rec](m:ab) [gone](q:ab) [web](https://e.org/?a=1 \"t\") [js](javascript:x) [p]",
+              "[中文](t:標籤) [*em*](w:2026-w01 'title') [[x]](q:abcd) [](q:abc)"]
+    for text in linked:
         assert md.render(text, "answer-x", 2) == render_reference(MD.reference, text, "answer-x", 2)
-    assert (counting.renders, counting.trees) == (2, 6)
+    assert (counting.renders, counting.trees) == (4, 0)
+    for text in ["a [link][r]\n\n[r]: q:abc", "- [ ] task [l](q:abc)", "| a |\n|---|\n| 1 |", "`code`",
+                 "a  \nhard break", "tab\there", "> quote"]:
+        assert md.render(text, "answer-x", 2) == render_reference(MD.reference, text, "answer-x", 2)
+    assert (counting.renders, counting.trees) == (4, 7)
 
 
 def test_the_plain_body_check_names_every_whitespace_character_python_knows():
