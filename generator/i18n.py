@@ -63,7 +63,6 @@ class Formats:
         self.currency = currency
         self._collator = icu.Collator.createInstance(icu.Locale(COLLATION[language]))
         self._dates: dict[tuple[dt.date, str], str] = {}
-        self._money: dict[str, str] = {}
 
     def date(self, day: dt.date | None, length: str = "long") -> str:
         if not day:
@@ -78,13 +77,7 @@ class Formats:
     def money(self, amount: Decimal | None) -> str:
         if amount is None:
             return ""
-        # Awards and tips are a few sums over and over (17,000 at 10,000 questions), each 30 µs
-        # through Babel. Keyed by their text: 5 and 5.00 are equal, and might not print alike.
-        key = str(amount)
-        text = self._money.get(key)
-        if text is None:
-            text = self._money[key] = format_currency(amount, self.currency, locale=self.locale)
-        return text
+        return format_currency(amount, self.currency, locale=self.locale)
 
     def number(self, value: Decimal | int | float) -> str:
         return format_decimal(value, locale=self.locale)

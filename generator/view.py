@@ -327,6 +327,7 @@ class _Builder:
         self._summaries: dict[str, QuestionSummary] = {}
         self._tag_links: dict[str, Link] = {}
         self._money: dict[Decimal | None, str] = {}
+        self._resolved: dict[tuple[str, str], str | None] = {}
 
     # -- URLs
     def url(self, path: str) -> str:
@@ -360,7 +361,14 @@ class _Builder:
         return self._anchor_cache.get(ref, "")
 
     def resolve(self, scheme: str, rest: str) -> str | None:
-        """Record links in Markdown -> URLs, or None to show the text only."""
+        """Record links in Markdown -> URLs, or None to show the text only. (Each link is
+        resolved twice, for the body's cache key and in its HTML: remembered.)"""
+        key = (scheme, rest)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(scheme, rest)
+        return self._resolved[key]
+
+    def _resolve(self, scheme: str, rest: str) -> str | None:
         rest, _, fragment = rest.partition("#")
         suffix = f"#{fragment}" if fragment else ""
         if scheme == "q" and rest in self.c.questions:
