@@ -151,9 +151,9 @@ class Markdown:
 
 # A body with none of these (no image, code, table, footnote, quote, strikethrough, entity,
 # escape, hard break, raw HTML, indented code, whitespace but spaces and line ends) and no
-# bracket comes out of markdown-it-pyrs' own renderer as from `_TreeRenderer`, but for the headings' ids and
-# levels, which `_scoped_headings` adds: a third of the time of the tree and its renderer. Two
-# bodies in three of a generated community are such.
+# bracket comes out of markdown-it-pyrs' own renderer as from `_TreeRenderer`, but for the
+# headings' ids and levels, which `_scoped_headings` adds: a third of the time of the tree and
+# its renderer. Two bodies in three of a generated community are such.
 # (Each whitespace character but the space and the line end is named: a class of them is
 # searched ten times faster than `[^\S\n ]`.)
 _WHITESPACE_BUT_SPACE_AND_LINE_END = ("\t\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"

@@ -65,6 +65,8 @@ class ThemeLoader(jinja2.FileSystemLoader):
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 def _escape(value) -> str:
     """markupsafe's `escape` for what templates print, with the same text. A page prints a few
     hundred values (4 million at 10,000 questions), and a compiled template only joins what it
