@@ -17,7 +17,7 @@ import io
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import icu
 import opencc
@@ -108,22 +108,24 @@ def to_traditional(text: str) -> str:
 _HAN_BLOCKS = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
 
+def _changed_alone(convert: Callable[[str], str]) -> dict[str, str]:
+    """Each Han character that OpenCC's `convert` changes, converted alone (the characters are
+    converted one a line, so no two make a phrase)."""
+    changed: dict[str, str] = {}
+    for start, end in _HAN_BLOCKS:
+        chars = [chr(code) for code in range(start, end)]
+        converted = convert("\n".join(chars)).split("\n")
+        if len(converted) != len(chars):  # OpenCC changed the lines: one call a character
+            converted = [convert(ch) for ch in chars]
+        changed.update((a, b) for a, b in zip(chars, converted) if a != b)
+    return changed
+
+
 @functools.cache
 def simplified_characters() -> dict[int, str]:
     """Traditional -> Simplified, one character to one character (OpenCC's conversion of each
     character alone), for `str.translate`."""
-    table: dict[int, str] = {}
-    for start, end in _HAN_BLOCKS:
-        chars = "".join(map(chr, range(start, end)))
-        simplified = to_simplified(chars)
-        if len(simplified) != len(chars):  # OpenCC changed a length: fall back per character
-            for ch in chars:
-                s = to_simplified(ch)
-                if s != ch and len(s) == 1:
-                    table[ord(ch)] = s
-            continue
-        table.update({ord(a): b for a, b in zip(chars, simplified) if a != b})
-    return table
+    return {ord(a): b for a, b in _changed_alone(to_simplified).items() if len(b) == 1}
 
 
 @functools.cache
@@ -134,15 +136,8 @@ def _traditional_only() -> re.Pattern:
 
 @functools.cache
 def _converted_alone() -> re.Pattern:
-    """Any character OpenCC converts to Traditional, alone (the characters are converted one a
-    line, so no two make a phrase)."""
-    changed = []
-    for start, end in _HAN_BLOCKS:
-        chars = [chr(code) for code in range(start, end)]
-        converted = to_traditional("\n".join(chars)).split("\n")
-        changed += [a for a, b in zip(chars, converted) if a != b] if len(converted) == len(chars) else \
-            [a for a in chars if to_traditional(a) != a]
-    return re.compile("[" + "".join(changed) + "]")
+    """Any character OpenCC converts to Traditional, alone."""
+    return re.compile("[" + "".join(_changed_alone(to_traditional)) + "]")
 
 
 def script_of(text: str, default: str) -> str:

@@ -17,7 +17,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterable
 
 try:
@@ -50,6 +50,12 @@ def refuse_output(source: Path, out: Path) -> str | None:
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).exists():
         return f"refusing to build into {out}: it is not empty and holds no earlier shequn build"
     return None
+
+
+def _clean(rel: str) -> bool:
+    """Whether `rel` is a clean relative POSIX path, which stays in the output folder: no empty,
+    `.` or `..` part, nothing before or after."""
+    return bool(rel) and not rel.startswith("/") and not any(part in ("", ".", "..") for part in rel.split("/"))
 
 
 class StagedOutput:
@@ -88,9 +94,8 @@ class StagedOutput:
                 self.write(rel, data)
 
     def _place(self, rel: str) -> str:
-        """The staged path for `rel`, its folder made; each path is given once. `rel` must be a
-        clean relative POSIX path: no empty, `.` or `..` part, nothing before or after."""
-        if not rel or rel.startswith("/") or any(part in ("", ".", "..") for part in rel.split("/")):
+        """The staged path for `rel` (a clean path), its folder made; each path is given once."""
+        if not _clean(rel):
             raise OutputError(f"refusing to write outside the output folder: {rel!r}")
         if rel in self.written:
             raise OutputError(f"two outputs want the same path: {rel}")
@@ -218,8 +223,7 @@ class LiveOutput:
         self.changed = 0
 
     def put(self, rel: str, data: bytes) -> None:
-        clean = PurePosixPath(rel)
-        if clean.is_absolute() or ".." in clean.parts or rel in self.now:
+        if not _clean(rel) or rel in self.now:
             raise OutputError(f"refusing to write {rel!r}")
         digest = self.digest(data)
         self.now[rel] = digest
