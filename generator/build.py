@@ -307,24 +307,38 @@ def _parallel(community) -> int:
     return workers if can_fork(workers, size, PARALLEL_PLAN) else 1
 
 
+_left_for_exit: list = []  # what builds in a process about to exit did not free
+
+
 @without_cycle_collector
 def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
                cache_dir: Path | None = None, search: bool = True,
-               progress: Callable[[str], None] = lambda message: None) -> BuildResult:
+               progress: Callable[[str], None] = lambda message: None, exit_after: bool = False) -> BuildResult:
+    """Build one audience's site into `out`. With `exit_after` (the process ends after this
+    build) the model and the site are left unfreed, for the operating system to take back with
+    the process at once: Python frees them object by object (0.3 s at 10,000 questions)."""
     refusal = refuse_output(source, out)
     if refusal:
         raise OutputRefused(refusal)
     cache_root = cache_dir or source / "build" / ".cache"
     stamp_file = cache_root / f"build-{audience}.marshal"
-    stamp = input_stamp(source, audience, f"search={search} strict={strict} out={out.resolve()}")
+    options = f"search={search} strict={strict} out={out.resolve()}"
     previous = load_cache(stamp_file)
-    if previous.get("input") == stamp and previous.get("output") == output_stamp(out):
-        # Nothing that goes into the build changed, and the output is as it was left.
-        return BuildResult([Diagnostic(Loc(*loc), severity, message)
-                            for loc, severity, message in previous.get("diagnostics", [])], out, 0, True)
+    stamp = None
+    if previous:
+        stamp = input_stamp(source, audience, options)
+        if previous.get("input") == stamp and previous.get("output") == output_stamp(out):
+            # Nothing that goes into the build changed, and the output is as it was left.
+            return BuildResult([Diagnostic(Loc(*loc), severity, message)
+                                for loc, severity, message in previous.get("diagnostics", [])], out, 0, True)
     cache_file = cache_root / f"markdown-{audience}.marshal"
     stored = load_cache(cache_file)
     with _rendering_ahead(source, stored):
+        if stamp is None:
+            # No earlier build to be up to date with (a first build, a fresh checkout in CI): the
+            # input stamp, still taken before the records are read, is taken while the Markdown
+            # is rendered ahead, not with a core idle (0.4 s at 10,000 questions).
+            stamp = input_stamp(source, audience, options)
         community, diagnostics = read_community(source)
     if community is not None:
         diagnostics += theme_problems(source, community.site.theme)
@@ -350,6 +364,8 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
         save_cache(cache_file, cache)
         del stored, cache
         staged.put_all(outputs)
+        if exit_after and not search:
+            _left_for_exit.append((community, site, outputs))
         if search:
             if found is None:
                 found = list(records(site))

@@ -6,6 +6,8 @@ Exit status: 0 when all is well, 1 when the content has errors, 2 for a usage er
 from __future__ import annotations
 
 import argparse
+import gc
+import os
 import sys
 import time
 from pathlib import Path
@@ -117,8 +119,13 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     progress = Progress(not args.quiet and sys.stderr.isatty())
     out = args.out or args.source / "build" / args.audience
+    if args.exiting:
+        # Nothing is freed before the process ends (see below), and the cycle collector, paused
+        # during the build, would walk every object the build left on its first run after it
+        # (0.4 s at 10,000 questions).
+        gc.disable()
     result = build_site(args.source, args.audience, out, strict=args.strict, cache_dir=args.cache_dir,
-                        search=not args.no_search, progress=progress)
+                        search=not args.no_search, progress=progress, exit_after=args.exiting)
     shown = ordered(escalate(result.diagnostics) if args.strict else result.diagnostics)
     if shown or result.out is None:
         sys.stdout.write(FORMATS[args.format](shown))
@@ -129,6 +136,12 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"{result.out} is up to date: nothing changed since the last build", file=sys.stderr)
     else:
         print(f"built {result.files} files for the {args.audience} audience into {result.out}", file=sys.stderr)
+    if args.exiting:
+        # The process ends here, without freeing what the build left (see `build_site`) and
+        # every module object by object: the output is complete and its files closed.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_OK)
     return EXIT_OK
 
 
@@ -192,12 +205,14 @@ def _fixed_mmap_threshold() -> None:
         mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, exiting: bool = False) -> int:
+    """Run one command. `exiting`: the process ends after it, so a build need not free its model."""
     from .build import OutputRefused
 
     _fixed_mmap_threshold()
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.exiting = exiting
     try:
         return COMMANDS.get(args.command, cmd_pending)(args)
     except KeyboardInterrupt:
@@ -213,5 +228,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CONTENT
 
 
+def run() -> None:
+    """The `shequn` command."""
+    sys.exit(main(exiting=True))
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -468,3 +468,39 @@ def test_messages_without_variables_are_translated_when_a_template_is_compiled(s
     own = env.from_string("{% set _ = upper %}{{ _('Search') }}|{{ gettext('Search') }}")
     assert own.render(upper=str.upper) == "SEARCH|搜尋"
     assert env.from_string("{{ _('Search') }} {{ _('%(n)s x', n=2) }}").render() == "搜尋 2 x"
+
+
+def test_the_command_ends_a_build_without_freeing_it_and_loses_nothing(tmp_path):
+    """`shequn build` ends its process without freeing the model (os._exit): its messages are
+    still printed, its site is the one an in-process build makes, and its stamp, taken while the
+    Markdown is rendered ahead (a first build), lets the next build find nothing to do."""
+    from generator import build
+    from generator.cli import main
+
+    source = tmp_path / "big"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(source), "--questions", "400"],
+                   check=True, capture_output=True)
+    assert len(list((source / "content" / "weeks").iterdir())) >= build.RENDER_AHEAD_WEEKS
+    (source / "content" / "notes.txt").write_text("a stray file: one warning on the standard output\n")
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    command = [sys.executable, "-m", "generator.cli", "build", "--source", str(source), "--out", str(out),
+               "--cache-dir", str(cache), "--no-search"]
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    first = subprocess.run(command, capture_output=True, text=True, cwd=REPO, env=buffered)
+    assert first.returncode == 0, first.stderr
+    # Printed before the process ended, the warning through a buffered pipe.
+    assert "content/notes.txt" in first.stdout and "not part of the content layout" in first.stdout
+    assert f"files for the public audience into {out}" in first.stderr
+
+    in_process = tmp_path / "in-process"
+    assert main(["build", "--source", str(source), "--out", str(in_process), "--cache-dir",
+                 str(tmp_path / "cache2"), "--no-search", "--quiet"]) == 0
+    assert build._left_for_exit == []  # a build in a process that goes on frees what it made
+    assert digest(out) == digest(in_process)
+
+    again = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+    assert again.returncode == 0 and "is up to date" in again.stderr, again.stderr
+    (source / "content" / "about.md").write_text("---\ntitle: changed\n---\nchanged\n", encoding="utf-8")
+    edited = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
+    assert edited.returncode == 0 and "built" in edited.stderr, edited.stderr
+    assert "changed" in (out / "about" / "index.html").read_text(encoding="utf-8")
