@@ -28,7 +28,7 @@ from .render import (
 )
 from .markdown import render_unlinked
 from .view import build_views, page_builder, site_view
-from .load import FileCache, discover, read_text, split_front_matter, without_cycle_collector
+from .load import FileCache, discover, read_plain, split_front_matter, without_cycle_collector
 from .cachefile import load_cache, save_cache
 from .write import MARKER, LiveOutput, StagedOutput, refuse_output
 from .workers import can_fork, forked_pool, return_free_memory
@@ -171,12 +171,11 @@ def _render_ahead(worker: int) -> dict[bytes, str]:
     assert _ahead is not None
     source, stored, stop, workers, batches = _ahead
     rendered: dict[bytes, str] = {}
-    folders: dict[str, str] = {}
     bodies = [(kind, rel) for kind, rel in discover(source)[0] if kind in _BODY_JOBS]
     for kind, rel in bodies[worker::workers]:
         if stop.value:
             break
-        text, _ = read_text(source, rel, folders)
+        text = read_plain(os.path.join(source, rel))
         front, _, body, _, _ = split_front_matter(text, rel) if text is not None else (None, 0, "", 0, [])
         if front is None or not body.strip():
             continue

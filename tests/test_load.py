@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from generator.diagnostics import Loc
-from generator.load import Map, Scalar, Seq, parse_document, parse_yaml, split_front_matter
+from generator.load import Map, Scalar, Seq, _split_by_lines, parse_document, parse_yaml, split_front_matter
 from generator.validate import build_member, build_question, build_week
 
 
@@ -28,6 +31,21 @@ def test_front_matter_keeps_file_lines():
     assert body.splitlines()[2] == "line seven"
     document, diags = parse_document("question", "q.md", text)
     assert document.data.entries["asker"][1].loc == Loc("q.md", 3, 8)
+
+
+_FRONT_LINES = st.sampled_from(["---", "...", "--- ", "---\t ", "----", " ---", "-- -", "....", "a: 1", "",
+                                 "body", "x\u2028y", "\x85", "\ufeff---"])
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_FRONT_LINES, max_size=8), st.booleans())
+@example(["---", "a: 1", "---"], False)  # the closing fence is the last line, without a line end
+@example(["---", "---"], True)  # empty front matter
+def test_front_matter_found_by_one_search_as_line_by_line(lines, final_newline):
+    """A file without \r is split by one search for the closing fence; the result must be what
+    the line-by-line reading gives: yaml, lines, body and diagnostics."""
+    text = "\n".join(lines) + ("\n" if final_newline else "")
+    assert split_front_matter(text, "q.md") == _split_by_lines(text, "q.md")
 
 
 def test_yaml_error_in_front_matter_points_at_file_line():
@@ -81,3 +99,18 @@ def test_dates_must_be_dates_and_numbers_numbers():
     messages = sorted(d.message for d in diags)
     assert messages == ["expected a date (YYYY-MM-DD), found '2026/01/05'", "expected a list, found '冷啟動'"]
     assert sorted(d.loc.line for d in diags) == [4, 5]
+
+
+def test_read_plain_reads_only_regular_utf8_files_reached_without_a_final_link(tmp_path):
+    import os
+
+    from generator.load import read_plain
+
+    (tmp_path / "answer.md").write_bytes("\ufeff---\nx: 1\n---\n正文\n".encode())
+    (tmp_path / "latin1.md").write_bytes("caf\xe9".encode("latin-1"))
+    (tmp_path / "folder.md").mkdir()
+    (tmp_path / "link.md").symlink_to(tmp_path / "answer.md")
+    os.mkfifo(tmp_path / "fifo.md")  # would block a plain open()
+    assert read_plain(str(tmp_path / "answer.md")) == "---\nx: 1\n---\n正文\n"
+    for name in ("latin1.md", "folder.md", "link.md", "fifo.md", "missing.md"):
+        assert read_plain(str(tmp_path / name)) is None, name
