@@ -504,3 +504,29 @@ def test_the_command_ends_a_build_without_freeing_it_and_loses_nothing(tmp_path)
     edited = subprocess.run(command, capture_output=True, text=True, cwd=REPO)
     assert edited.returncode == 0 and "built" in edited.stderr, edited.stderr
     assert "changed" in (out / "about" / "index.html").read_text(encoding="utf-8")
+
+
+def test_json_exports_are_written_as_the_standard_library_indents_them(public):
+    """orjson writes the exports; each must be byte for byte what `json.dumps(indent=2,
+    ensure_ascii=False)` writes, on the sample's files and on values that differ elsewhere."""
+    import json
+
+    from generator.render import render_json
+
+    def standard(data) -> bytes:
+        return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+    exports = [p for p in public.rglob("*.json") if "pagefind" not in p.parts and p.name != "fold.json"]
+    assert len(exports) > 10
+    for path in exports:
+        data = path.read_bytes()
+        assert data == standard(json.loads(data)), path
+    awkward = {"文": ["正體", "简体", "emoji 🎉", "tab\there", "quote \" and \\", "\u2028\x00\x1f\x7f"],
+               "empty": [[], {}, [{}], ""], "numbers": [0, -1, 2**63 - 1, 0.1, 12.5, 3.0, 1e16, -0.25],
+               "flags": [True, False, None], "nested": {"a": {"b": [1, {"c": []}]}}}
+    assert render_json(awkward) == standard(awkward)
+    for refused in ({"big": 2**70}, {1: "an integer key"}):  # orjson refuses them: the standard way
+        assert render_json(refused) == standard(refused)
+    # The one difference: a float below 0.0001 has no zero in its exponent (1e-7, not 1e-07),
+    # the same number. The exports' floats are chart coordinates rounded to hundredths.
+    assert json.loads(render_json([1e-07, -2.5e-10])) == [1e-07, -2.5e-10]
