@@ -261,15 +261,17 @@ class Activity:
         return cls(answers, awards, tips, curated, credited, moderated, partners)
 
 
-_MARKUP = re.compile(r"[#>*_`|\[\]()-]+")
-_SPACES = re.compile(r"\s+")
+# Markdown's marks and white space: a run of them becomes one space in an excerpt.
+_MARKS_AND_SPACES = re.compile(r"[\s#>*_`|\[\]()-]+")
 
 
 def _excerpt(markdown_text: str, limit: int = 160) -> str:
     # Only the start of a body is needed: clean a window, widening it while it gives too little.
-    window = limit * 4
+    # Any window gives the same excerpt; twice the limit is enough for nearly every body (6 µs
+    # an answer; 40,000 answers are excerpted twice at 10,000 questions, for resumes and portfolios).
+    window = limit * 2
     while True:
-        text = _SPACES.sub(" ", _MARKUP.sub(" ", markdown_text[:window])).strip()
+        text = _MARKS_AND_SPACES.sub(" ", markdown_text[:window]).strip()
         if len(text) > limit or window >= len(markdown_text):
             break
         window *= 4

@@ -163,3 +163,32 @@ def test_directory_lists_everyone_without_javascript_in_collation_order(public):
     assert len(cards) == sum(m.get("visibility") == "public" for m in members.values())
     ranks = [int(c.attrs["data-name"]) for c in cards]
     assert ranks == sorted(ranks)
+
+
+_EXCERPT_PIECES = ["word", "正文", "  ", "\n", "\t", "\u3000", "\xa0", "# ", "**", "`", "[link](u)", "-", "|", ">", "…"]
+
+
+def _whole_excerpt(text: str, limit: int) -> str:
+    """What an excerpt is: the whole body, its Markdown marks and white space made single
+    spaces, cut at `limit` characters."""
+    import re
+
+    clean = re.sub(r"\s+", " ", re.sub(r"[#>*_`|\[\]()-]+", " ", text)).strip()
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
+
+
+def test_an_excerpt_cleans_a_window_as_if_it_cleaned_the_whole_body():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from generator.view import _excerpt
+
+    @settings(max_examples=3000, deadline=None)
+    @given(st.lists(st.sampled_from(_EXCERPT_PIECES), max_size=400), st.sampled_from([1, 2, 5, 20, 160]))
+    def check(pieces, limit):
+        text = "".join(pieces)
+        assert _excerpt(text, limit) == _whole_excerpt(text, limit)
+
+    check()
+    long_start = "#" * 2000 + " " * 2000 + "正文" * 200  # marks far past the first windows
+    assert _excerpt(long_start) == _whole_excerpt(long_start, 160)
