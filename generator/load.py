@@ -273,7 +273,8 @@ def split_front_matter(text: str, path: str) -> tuple[str | None, int, str, int,
     when the file has no front matter."""
     if "\r" not in text:
         # Lines end only at \n: the closing fence is found by one search, not line by line
-        # (12 µs a file to 3 µs; 120,000 files are split at 10,000 questions).
+        # (59,000 bodies at 10,000 questions: 0.22 s to 0.10 s, and they are split twice, by the
+        # reader and by the worker rendering ahead).
         first_end = text.find("\n")
         if first_end > 0 and FRONT_MATTER_FENCE.match(text, 0, first_end):
             closing = _CLOSING_FENCE.search(text, first_end + 1)
