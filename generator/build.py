@@ -51,22 +51,27 @@ class BuildResult:
 _NAMED_BY_CONTENT = re.compile(r"/pagefind(?:/shard-\d+)?/(?:fragment|index|filter)$")
 
 
-def _tree_stamp(digest, roots: list[Path], skip: Path | None = None,
-                named_by_content: re.Pattern | None = None) -> None:
-    """Every file's path, modification time and size under `roots` (linked folders not
-    followed), in a stable order, into `digest`; only the names of the files in folders
-    `named_by_content` matches."""
+def _file_line(path: str, name_only: bool = False) -> str:
+    if name_only:
+        return f"{path}\n"
+    try:
+        info = os.stat(path)
+    except OSError:  # a broken link
+        return f"{path}\0-\n"
+    return f"{path}\0{info.st_mtime_ns}\0{info.st_size}\n"
+
+
+def _tree_lines(roots: list[Path], named_by_content: re.Pattern | None = None) -> list[str]:
+    """A line for every file under `roots` (linked folders not followed), in a stable order:
+    its path, modification time and size; only its path in folders `named_by_content` matches."""
     lines: list[str] = []
     for root in roots:
         if root.is_file():
-            info = root.stat()
-            lines.append(f"{root}\0{info.st_mtime_ns}\0{info.st_size}\n")
+            lines.append(_file_line(str(root)))
             continue
         stack = [str(root)] if root.is_dir() else []
         while stack:
             folder = stack.pop()
-            if skip is not None and folder == str(skip):
-                continue
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError:
@@ -75,16 +80,11 @@ def _tree_stamp(digest, roots: list[Path], skip: Path | None = None,
             for entry in entries:
                 if names_only and entry.is_file(follow_symlinks=False):
                     lines.append(f"{entry.path}\n")
-                    continue
-                if entry.is_dir(follow_symlinks=False):
+                elif entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
-                    continue
-                try:
-                    info = entry.stat()
-                    lines.append(f"{entry.path}\0{info.st_mtime_ns}\0{info.st_size}\n")
-                except OSError:  # a broken link
-                    lines.append(f"{entry.path}\0-\n")
-    digest.update("".join(lines).encode("utf-8", "surrogateescape"))
+                else:
+                    lines.append(_file_line(entry.path))
+    return lines
 
 
 def input_stamp(source: Path, audience: str, options: str) -> bytes:
@@ -92,16 +92,22 @@ def input_stamp(source: Path, audience: str, options: str) -> bytes:
     from . import __version__
 
     digest = hashlib.blake2b(f"{__version__}\0{audience}\0{options}\n".encode(), digest_size=16)
-    _tree_stamp(digest, [source / "site.yaml", source / "content", source / "themes", PACKAGE_THEMES,
+    lines = _tree_lines([source / "site.yaml", source / "content", source / "themes", PACKAGE_THEMES,
                          Path(__file__).resolve().parent])
+    digest.update("".join(lines).encode("utf-8", "surrogateescape"))
     return digest.digest()
 
 
-def output_stamp(out: Path) -> bytes:
-    digest = hashlib.blake2b(digest_size=16)
-    if out.is_dir():
-        _tree_stamp(digest, [out], named_by_content=_NAMED_BY_CONTENT)
-    return digest.digest()
+def output_stamp(out: Path, files: Iterable[str] | None = None) -> bytes:
+    """Changes when any file in `out` changes, appears or goes. `files`: the paths (relative to
+    `out`) of every file a build just wrote there, which need no walk of its folders (0.15 s at
+    10,000 questions, 13,419 folders); the lines are sorted, so both ways give the same stamp."""
+    if files is None:
+        lines = _tree_lines([out], _NAMED_BY_CONTENT) if out.is_dir() else []
+    else:
+        lines = [_file_line(path, _NAMED_BY_CONTENT.search(path.rpartition("/")[0]) is not None)
+                 for path in (f"{out}/{rel}" for rel in files)]
+    return hashlib.blake2b("".join(sorted(lines)).encode("utf-8", "surrogateescape"), digest_size=16).digest()
 
 
 def theme_stamp(source: Path, theme: str) -> tuple:
@@ -377,7 +383,7 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
                 staged.write(path, data)
         progress(f"wrote {len(staged.written)} files; swapping them into {out}")
         staged.commit()
-        save_cache(stamp_file, {"input": stamp, "output": output_stamp(out), "diagnostics": [
+        save_cache(stamp_file, {"input": stamp, "output": output_stamp(out, [*staged.written, MARKER]), "diagnostics": [
             ((d.loc.path, d.loc.line, d.loc.column), d.severity, d.message) for d in diagnostics]})
     except BaseException:
         staged.abandon()
