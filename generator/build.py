@@ -79,7 +79,7 @@ def _tree_lines(roots: list[Path], named_by_content: re.Pattern | None = None) -
             names_only = named_by_content is not None and named_by_content.search(folder) is not None
             for entry in entries:
                 if names_only and entry.is_file(follow_symlinks=False):
-                    lines.append(f"{entry.path}\n")
+                    lines.append(_file_line(entry.path, name_only=True))
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
                 else:

@@ -161,8 +161,10 @@ _WHITESPACE_BUT_SPACE_AND_LINE_END = ("\t\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2
 _NEEDS_TREE = re.compile("[" + re.escape("!|`<>&^~\\" + _WHITESPACE_BUT_SPACE_AND_LINE_END) + "]")
 
 
+_BULLET_OR_NUMBER = r"[-+*]|\d{1,9}[.)]"  # a list item's marker: a bullet, or a number and its dot or parenthesis
+_LIST_MARKER = "(?:" + _BULLET_OR_NUMBER + ")"
 # A list item's text five spaces or a tab after its marker is indented code.
-_CODE_AFTER_MARKER = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)]) +)*(?:[-+*]|\d{1,9}[.)])(?: {5,}| *\t)", re.M)
+_CODE_AFTER_MARKER = re.compile(r"^[ \t>]*(?:" + _LIST_MARKER + " +)*" + _LIST_MARKER + r"(?: {5,}| *\t)", re.M)
 
 
 # A body's shape: plain (as above); linked, plain but for links written `[text](url "title")`
@@ -170,7 +172,7 @@ _CODE_AFTER_MARKER = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)]) +)*(?:[-+*]|\
 # and each is then pointed where the tree renderer would point it, or made its text; anything
 # more takes the tree. Linked bodies are half the rest of a generated community's.
 _PLAIN, _LINKED, _TREE = "plain", "linked", "tree"
-_TASK = re.compile(r"^[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]+\[[ xX]\]", re.M)
+_TASK = re.compile(r"^[ \t]*" + _LIST_MARKER + r"[ \t]+\[[ xX]\]", re.M)
 
 
 def _shape(text: str) -> str:
@@ -205,12 +207,13 @@ def _pointed(anchor: re.Match, resolve: Resolver) -> str:
 # an empty list item that markdown-it-py reads as going on with a quote or list item before
 # it; a tab among a line's quote and list markers. A body with such a line goes to markdown-it-py;
 # no body of the sample or of a generated community has one.
-_SUSPECT_LINE = re.compile(r"\n(?:(?P<line>[ \t>]*(?:[|:-][ \t|:>-]*|(?:[-+*]|\d{1,9}[.)])[ \t]*))(?=\n|$)"
-                           r"|[ \t]*(?:>|[-+*]|\d{1,9}[.)])[ >*+\-0-9.)]*\t)")  # after a line end: searched fast
-_BARE_MARKER = re.compile(r"[ \t]*(?:[-+*]|\d{1,9}[.)])[ \t]*")
-_MARKED = re.compile(r"[ \t>]*(?:[-+*]|\d{1,9}[.)])(?:[ \t]|$)")
+_TAB_AMONG = r"[ \t]*(?:>|" + _BULLET_OR_NUMBER + r")[ >*+\-0-9.)]*\t"  # a tab among quote and list markers
+_SUSPECT_LINE = re.compile(r"\n(?:(?P<line>[ \t>]*(?:[|:-][ \t|:>-]*|" + _LIST_MARKER + r"[ \t]*))(?=\n|$)|"
+                           + _TAB_AMONG + ")")  # after a line end: searched fast
+_BARE_MARKER = re.compile(r"[ \t]*" + _LIST_MARKER + r"[ \t]*")
+_MARKED = re.compile(r"[ \t>]*" + _LIST_MARKER + r"(?:[ \t]|$)")
 _QUOTED = re.compile(r"\n[ \t]*>")
-_TAB_AMONG_MARKERS = re.compile(r"[ \t]*(?:>|[-+*]|\d{1,9}[.)])[ >*+\-0-9.)]*\t")
+_TAB_AMONG_MARKERS = re.compile(_TAB_AMONG)
 
 
 def _rust_reads_otherwise(text: str) -> bool:
