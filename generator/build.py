@@ -26,7 +26,7 @@ from .render import (
     make_environment, render_feed, render_json, render_page, render_pages, render_robots, render_sitemap,
     render_talent_csv, static_files,
 )
-from .markdown import render_unlinked
+from .markdown import render_unlinked, rust_panics_silenced
 from .view import build_views, page_builder, site_view
 from .load import FileCache, discover, read_plain, split_front_matter, without_cycle_collector
 from .cachefile import load_cache, save_cache
@@ -178,19 +178,20 @@ def _render_ahead(worker: int) -> dict[bytes, str]:
     source, stored, stop, workers, batches = _ahead
     rendered: dict[bytes, str] = {}
     bodies = [(kind, rel) for kind, rel in discover(source)[0] if kind in _BODY_JOBS]
-    for kind, rel in bodies[worker::workers]:
-        if stop.value:
-            break
-        text = read_plain(os.path.join(source, rel))
-        front, _, body, _, _ = split_front_matter(text, rel) if text is not None else (None, 0, "", 0, [])
-        if front is None or not body.strip():
-            continue
-        made = render_unlinked((body, *_BODY_JOBS[kind](rel.rsplit("/", 1)[-1].removesuffix(".md"))))
-        if made is not None and made[0] not in stored:
-            rendered[made[0]] = made[1]
-            if len(rendered) == AHEAD_BATCH:
-                batches.put(rendered)
-                rendered = {}
+    with rust_panics_silenced():
+        for kind, rel in bodies[worker::workers]:
+            if stop.value:
+                break
+            text = read_plain(os.path.join(source, rel))
+            front, _, body, _, _ = split_front_matter(text, rel) if text is not None else (None, 0, "", 0, [])
+            if front is None or not body.strip():
+                continue
+            made = render_unlinked((body, *_BODY_JOBS[kind](rel.rsplit("/", 1)[-1].removesuffix(".md"))))
+            if made is not None and made[0] not in stored:
+                rendered[made[0]] = made[1]
+                if len(rendered) == AHEAD_BATCH:
+                    batches.put(rendered)
+                    rendered = {}
     return rendered
 
 
@@ -259,22 +260,24 @@ def _make_pages(_worker: int | None = None) -> tuple[list, list, dict[bytes, str
     view = site_view(builder)
     plan = builder.page_plan()
     pages, found = [], []
-    while True:
-        with cursor.get_lock():
-            taken = cursor.value
-            cursor.value = taken + PLAN_CHUNK
-        if taken >= len(plan):
-            # What came from `stored` is named by its key alone: the main process has it.
-            return pages, found, {key: None if key in stored else html for key, html in builder.used.items()}
-        # Taken from the end: the plan ends with the makers of many pages each (tags, events,
-        # the operations pages, the book), and a process left with them last kept the others
-        # waiting (0.9 s at 10,000 questions); question pages, small and many, come last instead.
-        for position in range(len(plan) - taken - 1, max(len(plan) - taken - PLAN_CHUNK, 0) - 1, -1):
-            for order, page in enumerate(plan[position]()):
-                staged.write(page.path, render_page(env, view, page))
-                pages.append(((position, order), replace(page, view=None)))
-                if search:
-                    found.extend(((position, order), record) for record in page_records(page))
+    with rust_panics_silenced():  # once for every body these pages render
+        while True:
+            with cursor.get_lock():
+                taken = cursor.value
+                cursor.value = taken + PLAN_CHUNK
+            if taken >= len(plan):
+                break
+            # Taken from the end: the plan ends with the makers of many pages each (tags, events,
+            # the operations pages, the book), and a process left with them last kept the others
+            # waiting (0.9 s at 10,000 questions); question pages, small and many, come last instead.
+            for position in range(len(plan) - taken - 1, max(len(plan) - taken - PLAN_CHUNK, 0) - 1, -1):
+                for order, page in enumerate(plan[position]()):
+                    staged.write(page.path, render_page(env, view, page))
+                    pages.append(((position, order), replace(page, view=None)))
+                    if search:
+                        found.extend(((position, order), record) for record in page_records(page))
+    # What came from `stored` is named by its key alone: the main process has it.
+    return pages, found, {key: None if key in stored else html for key, html in builder.used.items()}
 
 
 def _parallel_pages(community, audience: str, translate, stored: dict, env, staged: StagedOutput,

@@ -33,7 +33,8 @@ class Markdown:
     path: str
 
     def __bool__(self) -> bool:
-        return bool(self.text.strip())
+        # Not blank. `isspace` stops at the first other character; `strip` copied the body.
+        return bool(self.text) and not self.text.isspace()
 
 
 @dataclass(frozen=True, slots=True)

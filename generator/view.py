@@ -306,7 +306,9 @@ class _Builder:
         self._ = translate
         self.fmt = Formats(site.language, site.currency)
         self.lang = site.language
-        self.root = urlsplit(site.base_url).path or "/"
+        parts = urlsplit(site.base_url)
+        self.root = parts.path or "/"
+        self.origin = f"{parts.scheme}://{parts.netloc}"  # what makes a site path absolute
         # The renderers call back into the builder through a weak reference, so the builder is no
         # cycle and its caches go with it: builds pause the cycle collector.
         me = weakref.proxy(self)
@@ -1299,8 +1301,7 @@ class _Builder:
             lang=script_of(question.title, self.lang))
 
     def absolute(self, url: str) -> str:
-        parts = urlsplit(self.c.site.base_url)
-        return f"{parts.scheme}://{parts.netloc}{url}"
+        return self.origin + url
 
 
 def _zone(name: str):

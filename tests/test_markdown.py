@@ -81,6 +81,29 @@ def test_a_panic_of_the_rust_parser_falls_back_quietly():
     assert run.stderr == ""
 
 
+def test_a_loop_of_bodies_silences_the_rust_reports_once_and_gives_stderr_back():
+    """The page and render-ahead loops silence stderr around all their bodies; a body inside
+    finds it silenced (and nests), and what is written to stderr before and after gets there."""
+    script = ("import os, sys\n"
+              "from generator.markdown import make_markdown, rust_panics_silenced\n"
+              "md = make_markdown(lambda s, r: None)\n"
+              "print('before', file=sys.stderr)\n"
+              "with rust_panics_silenced():\n"
+              "    os.write(2, b'lost')\n"
+              "    first = md.render('`>`[` and `a`[`')\n"
+              "    with rust_panics_silenced():\n"
+              "        second = md.render('`>`[`')\n"
+              "    os.write(2, b'lost too')\n"
+              "print('after', file=sys.stderr)\n"
+              "print(first, second, sep='|')\n")
+    run = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin", "RUST_BACKTRACE": "1"}, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == "before\nafter\n"
+    assert run.stdout == (render_reference(MD.reference, "`>`[` and `a`[`") + "|"
+                          + render_reference(MD.reference, "`>`[`") + "\n")
+
+
 def test_the_engines_agree_on_the_sample():
     assert differences(bodies(REPO / "content")) == []
 
