@@ -28,6 +28,7 @@ from .render import (
 )
 from .markdown import render_unlinked, rust_panics_silenced
 from .view import build_views, page_builder, site_view
+from .i18n import prepare_scripts
 from .load import FileCache, discover, read_plain, split_front_matter, without_cycle_collector
 from .cachefile import load_cache, save_cache
 from .write import MARKER, LiveOutput, StagedOutput, refuse_output
@@ -158,6 +159,36 @@ def site_files(source: Path, community, env, translate, site, *, book: bool = Tr
 
 # ---------------------------------------------------------------------------- Markdown ahead of the records
 
+# The Markdown cache is kept in shards, one for each process that made pages: each process
+# saves what it rendered and used itself, in parallel, at the end of its pages, rather than
+# sending it to the main process to be saved there after the last page (40 MB through a pipe,
+# then 80 MB saved, at 10,000 questions). A build's shards are the whole cache it leaves.
+def markdown_shard(cache_root: Path, audience: str, number: int) -> Path:
+    return cache_root / f"markdown-{audience}.{number}.marshal"
+
+
+def _markdown_shards(cache_root: Path, audience: str) -> list[Path]:
+    # (`markdown-<audience>.marshal`, the single file of earlier versions, matches too.)
+    return sorted(cache_root.glob(f"markdown-{audience}.*marshal"))
+
+
+def load_markdown_cache(cache_root: Path, audience: str) -> dict[bytes, str]:
+    """Every rendering the last build of this audience left, from all its shards."""
+    stored: dict[bytes, str] = {}
+    for shard in _markdown_shards(cache_root, audience):
+        stored.update(load_cache(shard))
+    return stored
+
+
+def _drop_other_shards(cache_root: Path, audience: str, kept: int) -> None:
+    """Shards this build did not write (an earlier build used more processes) would keep
+    renderings nobody uses any more."""
+    for shard in _markdown_shards(cache_root, audience):
+        if shard.name.count(".") != 2 or not shard.name.split(".")[1].isdigit() \
+                or int(shard.name.split(".")[1]) >= kept:
+            shard.unlink(missing_ok=True)
+
+
 # How the page builder renders each kind of body when its author may be named: its scope (an
 # answer's is its anchor, `answer-<handle>`) and heading shift.
 _BODY_JOBS = {"question": lambda stem: ("question", 0), "solution": lambda stem: ("solution", 1),
@@ -249,13 +280,15 @@ PLAN_CHUNK = 32  # plan entries taken at a time: few enough that the processes f
 _share: tuple | None = None  # what forked workers read: set just before the fork
 
 
-def _make_pages(_worker: int | None = None) -> tuple[list, list, dict[bytes, str | None]]:
+def _make_pages(_worker: int | None = None) -> tuple[list, list, dict[bytes, str]]:
     """Take chunks of the page plan, as long as any is left, from the cursor every process making
     pages shares: for each entry build its views, render and write it into the staging folder,
     and keep only what the main process still needs: a page's path and sitemap fields, its
-    search records, the Markdown it used."""
+    search records. The Markdown the pages used is saved as the process's own shard of the
+    cache by a forked worker, and returned to the main process, which adds its own site-wide
+    views' to it."""
     assert _share is not None
-    community, audience, translate, stored, env, staged, search, cursor = _share
+    community, audience, translate, stored, env, staged, search, cursor, shard = _share
     builder = page_builder(community, audience, translate, stored)
     view = site_view(builder)
     plan = builder.page_plan()
@@ -276,37 +309,44 @@ def _make_pages(_worker: int | None = None) -> tuple[list, list, dict[bytes, str
                     pages.append(((position, order), replace(page, view=None)))
                     if search:
                         found.extend(((position, order), record) for record in page_records(page))
-    # What came from `stored` is named by its key alone: the main process has it.
-    return pages, found, {key: None if key in stored else html for key, html in builder.used.items()}
+    if _worker is None:
+        return pages, found, builder.used
+    save_cache(shard(_worker + 1), builder.used)
+    return pages, found, {}
 
 
 def _parallel_pages(community, audience: str, translate, stored: dict, env, staged: StagedOutput,
-                    search: bool, workers: int, meanwhile: Callable[[object], None]) -> tuple[object, list, dict[bytes, str]]:
-    """(the site, its pages without their views; search records; Markdown used). This process
-    makes what the whole site shares and hands it to `meanwhile`, then makes pages beside
-    `workers - 1` forked workers, each taking the next chunk of the page plan when it is done
-    with one. The main process takes a share rather than waiting: every forked worker ends up
+                    search: bool, workers: int, meanwhile: Callable[[object], None],
+                    shard: Callable[[int], Path]) -> tuple[object, list]:
+    """(the site, its pages without their views; search records). This process makes what the
+    whole site shares and hands it to `meanwhile`, then makes pages beside `workers - 1` forked
+    workers, each taking the next chunk of the page plan when it is done with one. Each process
+    saves the Markdown it used as its shard of the cache, `shard(n)`, the main process while the
+    workers finish their last pages. The main process takes a share rather than waiting: every forked worker ends up
     with its own copy of most of the model (reading an object writes its reference count, which
     copies its memory page), so one worker fewer is 360 MiB less at 10,000 questions, at the
     same speed."""
     global _share
     _share = (community, audience, translate, stored, env, staged, search,
-              multiprocessing.get_context("fork").Value("q", 0))
+              multiprocessing.get_context("fork").Value("q", 0), shard)
     try:
         with forked_pool(workers - 1) as pool:
             shares = pool.map_async(_make_pages, range(workers - 1))
             site, used = build_views(community, audience, translate, stored, pages=False)
             meanwhile(site)  # while the workers make pages, not after them with a core idle
             own = _make_pages()
+            used.update(own[2])
+            # Saved now, while the workers finish: every entry is keyed by what it was rendered
+            # from, so the cache holds for the next build whether or not this one completes.
+            save_cache(shard(0), used)
+            del used
             made = shares.get()
     finally:
         _share = None
     pages = sorted((entry for share in (own, *made) for entry in share[0]), key=lambda e: e[0])
     found = [record for _, record in sorted((e for share in (own, *made) for e in share[1]), key=lambda e: e[0])]
-    for share in (own, *made):
-        used.update((key, stored[key] if html is None else html) for key, html in share[2].items())
     staged.claim(page.path for share in made for _, page in share[0])  # the workers wrote them
-    return replace(site, pages=tuple(page for _, page in pages)), found, used
+    return replace(site, pages=tuple(page for _, page in pages)), found
 
 
 def _parallel(community) -> int:
@@ -339,8 +379,7 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
             # Nothing that goes into the build changed, and the output is as it was left.
             return BuildResult([Diagnostic(Loc(*loc), severity, message)
                                 for loc, severity, message in previous.get("diagnostics", [])], out, 0, True)
-    cache_file = cache_root / f"markdown-{audience}.marshal"
-    stored = load_cache(cache_file)
+    stored = load_markdown_cache(cache_root, audience)
     with _rendering_ahead(source, stored):
         if stamp is None:
             # No earlier build to be up to date with (a first build, a fresh checkout in CI): the
@@ -348,6 +387,8 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
             # is rendered ahead, not with a core idle (0.4 s at 10,000 questions).
             stamp = input_stamp(source, audience, options)
         community, diagnostics = read_community(source)
+        if community is not None and _parallel(community) > 1:
+            prepare_scripts()  # while the Markdown is still rendered ahead, for every process to come
     if community is not None:
         diagnostics += theme_problems(source, community.site.theme)
     blocking = has_errors(diagnostics) or (strict and bool(diagnostics))
@@ -359,18 +400,19 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
     try:
         workers = _parallel(community)
         if workers > 1:
-            site, found, cache = _parallel_pages(
+            site, found = _parallel_pages(
                 community, audience, translate, stored, env, staged, search, workers,
-                lambda site: staged.put_all(site_files(source, community, env, translate, site, progress=progress)))
+                lambda site: staged.put_all(site_files(source, community, env, translate, site, progress=progress)),
+                lambda number: markdown_shard(cache_root, audience, number))
             outputs = [("sitemap.xml", render_sitemap(site))]
         else:
             site, cache = build_views(community, audience, translate, stored)
             found, outputs = None, site_outputs(source, community, env, translate, site, progress=progress)
-        # Saved now, not after the swap, so its 80 MB (10,000 questions) are not held while the
-        # search index is made: every entry is keyed by what it was rendered from, so it holds
-        # for the next build whether or not this one completes.
-        save_cache(cache_file, cache)
-        del stored, cache
+            # Saved now, not after the swap, so it is not held while the search index is made.
+            save_cache(markdown_shard(cache_root, audience, 0), cache)
+            del cache
+        _drop_other_shards(cache_root, audience, workers)
+        del stored
         staged.put_all(outputs)
         if exit_after and not search:
             _left_for_exit.append((community, site, outputs))

@@ -140,6 +140,14 @@ def _converted_alone() -> re.Pattern:
     return re.compile("[" + "".join(_changed_alone(to_traditional)) + "]")
 
 
+def prepare_scripts() -> None:
+    """Load OpenCC's dictionaries and the character tables `script_of` looks in: done by a
+    build before it forks the processes making pages, which then share them (each made its
+    own, 0.1 s of a core at the start of its pages)."""
+    _traditional_only()
+    _converted_alone()
+
+
 def script_of(text: str, default: str) -> str:
     """The BCP 47 tag for a text: zh-Hant when Chinese with a character OpenCC simplifies,
     zh-Hans when OpenCC's conversion to Traditional changes it, en when it has Latin letters and

@@ -273,8 +273,7 @@ def watch(paths: list[tuple[Path, bool]], on_change: Callable[[Path], None], ign
 
 def serve(source: Path, audience: str, out: Path, bind: str, port: int, report: Callable[[str], None]) -> None:
     """Build, serve and rebuild on change until interrupted (Ctrl-C)."""
-    from .build import LiveSite, build_site
-    from .cachefile import load_cache
+    from .build import LiveSite, build_site, load_markdown_cache
 
     first = build_site(source, audience, out)
     events = Broadcaster()
@@ -284,7 +283,7 @@ def serve(source: Path, audience: str, out: Path, bind: str, port: int, report: 
         report("\n".join(lines) + "\nthe site has errors; serving what was built before, if anything")
     out.mkdir(parents=True, exist_ok=True)
     cache = source / "build" / ".cache"
-    live = LiveSite(source, audience, out, load_cache(cache / f"markdown-{audience}.marshal"),
+    live = LiveSite(source, audience, out, load_markdown_cache(cache, audience),
                     search_cache=cache / f"search-{audience}")
     live.adopt()
     stopping = threading.Event()

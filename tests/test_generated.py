@@ -7,7 +7,6 @@ import sys
 import time
 
 from conftest import REPO
-from generator.cachefile import load_cache
 from generator.model import read_community
 from htmlscan import broken_links
 
@@ -70,8 +69,20 @@ def test_pages_made_on_every_core_equal_pages_made_in_one_process(tmp_path, monk
     assert any(path.startswith("pagefind/") for path in trees["parallel"])
     different = [path for path in trees["serial"] if trees["serial"][path] != trees["parallel"][path]]
     assert different == []
-    caches = [load_cache(tmp_path / f"cache-{name}" / "markdown-members.marshal") for name in ("serial", "parallel")]
+    # The parallel build's cache is in one shard for each process (three here), the serial one's in one.
+    assert [len(list((tmp_path / f"cache-{name}").glob("markdown-members.*.marshal")))
+            for name in ("serial", "parallel")] == [1, 3]
+    caches = [build.load_markdown_cache(tmp_path / f"cache-{name}", "members") for name in ("serial", "parallel")]
     assert caches[0] and caches[0] == caches[1]
+    # A later build in one process into the parallel build's cache leaves one shard, with the
+    # whole cache in it: the workers' shards and the single file of earlier versions go.
+    cache = tmp_path / "cache-parallel"
+    (cache / "markdown-members.marshal").write_bytes((cache / "markdown-members.1.marshal").read_bytes())
+    monkeypatch.setattr(build, "PARALLEL_PLAN", 10**9)
+    monkeypatch.setattr(build, "RENDER_AHEAD_WEEKS", 10**9)
+    assert build.build_site(source, "members", tmp_path / "again", cache_dir=cache).out is not None
+    assert sorted(p.name for p in cache.glob("markdown-*")) == ["markdown-members.0.marshal"]
+    assert build.load_markdown_cache(cache, "members") == caches[0]
 
 
 def test_markdown_rendered_ahead_of_the_records_is_what_the_pages_render(tmp_path, monkeypatch):
