@@ -150,19 +150,31 @@ class Markdown:
             return _TreeRenderer(self.resolve, scope, heading_shift).render(made, has_footnotes="^" in text)
         if shape is _LINKED:
             made = _ANCHOR.sub(lambda anchor: _pointed(anchor, self.resolve), made)
+        if "<table>" in made:  # no text has it: a `<` of its own takes the tree
+            made = _scrolling_tables(made)
         return _scoped_headings(made, scope, heading_shift)
 
 
-# A body with none of these (no image, code, table, footnote, quote, strikethrough, entity,
-# escape, hard break, raw HTML, indented code, whitespace but spaces and line ends) and no
-# bracket comes out of markdown-it-pyrs' own renderer as from `_TreeRenderer`, but for the
-# headings' ids and levels, which `_scoped_headings` adds: a third of the time of the tree and
-# its renderer. Two bodies in three of a generated community are such.
+# A body with none of these (no image, code, footnote, quote, strikethrough, entity, escape,
+# hard break, raw HTML, indented code, whitespace but spaces and line ends) and no bracket comes
+# out of markdown-it-pyrs' own renderer as from `_TreeRenderer`, but for the headings' ids and
+# levels, which `_scoped_headings` adds, and its tables' scrolling region and empty header
+# cells, which `_scrolling_tables` adds: a third of the time of the tree and its renderer. Two
+# bodies in three of a generated community are such, and half the rest have tables.
 # (Each whitespace character but the space and the line end is named: a class of them is
 # searched ten times faster than `[^\S\n ]`.)
 _WHITESPACE_BUT_SPACE_AND_LINE_END = ("\t\v\f\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
                                       "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-_NEEDS_TREE = re.compile("[" + re.escape("!|`<>&^~\\" + _WHITESPACE_BUT_SPACE_AND_LINE_END) + "]")
+_NEEDS_TREE = re.compile("[" + re.escape("!`<>&^~\\" + _WHITESPACE_BUT_SPACE_AND_LINE_END) + "]")
+# An empty header cell in markdown-it-pyrs' table (the corner of a two-way table): a data cell,
+# as `_TreeRenderer._table` and markdown-it-py's `_empty_header_cells` make it.
+_EMPTY_HEADER_CELL = re.compile(r'<th((?: style="text-align:(?:left|right|center)")?)></th>')
+
+
+def _scrolling_tables(html: str) -> str:
+    """markdown-it-pyrs' tables as `_TreeRenderer._table` writes them."""
+    html = html.replace("<table>\n", '<div class="table-scroll" tabindex="0"><table>\n')
+    return _EMPTY_HEADER_CELL.sub(r"<td\1></td>", html.replace("</table>\n", "</table>\n</div>\n"))
 
 
 _BULLET_OR_NUMBER = r"[-+*]|\d{1,9}[.)]"  # a list item's marker: a bullet, or a number and its dot or parenthesis

@@ -194,9 +194,9 @@ def test_a_body_is_rendered_ahead_of_the_records_only_when_it_links_to_none(text
 
 
 def test_a_plain_body_is_rendered_without_the_tree_and_to_the_same_html():
-    """Bodies of text, headings, lists, emphasis and links only (most bodies) take markdown-it-pyrs'
-    own renderer, their headings given ids and levels and their links pointed afterwards; anything
-    more takes the tree."""
+    """Bodies of text, headings, lists, emphasis, links and tables only (most bodies) take
+    markdown-it-pyrs' own renderer, their headings given ids and levels, their links pointed and
+    their tables wrapped afterwards; anything more takes the tree."""
     from generator.markdown import Markdown
 
     class Counting:
@@ -224,10 +224,19 @@ def test_a_plain_body_is_rendered_without_the_tree_and_to_the_same_html():
     for text in linked:
         assert md.render(text, "answer-x", 2) == render_reference(MD.reference, text, "answer-x", 2)
     assert (counting.renders, counting.trees) == (4, 0)
-    for text in ["a [link][r]\n\n[r]: q:abc", "- [ ] task [l](q:abc)", "| a |\n|---|\n| 1 |", "`code`",
+    # Tables too, each then put in its scrolling region and an empty header cell made a data cell.
+    tables = ["| a |\n|---|\n| 1 |",
+              "## 比較\n\n|  | 前 | 後 |\n|:--|--:|:-:|\n| 人 | 32% | *50%* |\n\n| h |\n|---|\n\n| x | y |\n| - | - |",
+              "- item\n\n  | a | b |\n  |---|---|\n  | [q](q:abc) | [gone](q:ab) |\n\na | b\n-- | --\n1 | 2",
+              "|  |  |\n|---|---|\n|  | x |\n\n| a \\| b |\n|---|"]
+    for text in tables:
+        assert "table-scroll" in md.render(text, "answer-x", 2)
+        assert md.render(text, "answer-x", 2) == render_reference(MD.reference, text, "answer-x", 2)
+    assert (counting.renders, counting.trees) == (4 + 3 * 2, 1 * 2)  # the last has an escape: the tree
+    for text in ["a [link][r]\n\n[r]: q:abc", "- [ ] task [l](q:abc)", "`code`",
                  "a  \nhard break", "tab\there", "> quote"]:
         assert md.render(text, "answer-x", 2) == render_reference(MD.reference, text, "answer-x", 2)
-    assert (counting.renders, counting.trees) == (4, 7)
+    assert (counting.renders, counting.trees) == (10, 8)
 
 
 def test_the_plain_body_check_names_every_whitespace_character_python_knows():
