@@ -27,7 +27,7 @@ from .render import (
     render_talent_csv, static_files,
 )
 from .markdown import render_unlinked, rust_panics_silenced
-from .view import build_views, page_builder, site_view
+from .view import build_views, page_builder, site_view, site_views
 from .i18n import prepare_scripts
 from .load import FileCache, discover, read_plain, split_front_matter, without_cycle_collector
 from .cachefile import load_cache, save_cache
@@ -288,8 +288,7 @@ def _make_pages(_worker: int | None = None) -> tuple[list, list, dict[bytes, str
     cache by a forked worker, and returned to the main process, which adds its own site-wide
     views' to it."""
     assert _share is not None
-    community, audience, translate, stored, env, staged, search, cursor, shard = _share
-    builder = page_builder(community, audience, translate, stored)
+    builder, env, staged, search, cursor, shard = _share
     view = site_view(builder)
     plan = builder.page_plan()
     pages, found = [], []
@@ -315,31 +314,28 @@ def _make_pages(_worker: int | None = None) -> tuple[list, list, dict[bytes, str
     return pages, found, {}
 
 
-def _parallel_pages(community, audience: str, translate, stored: dict, env, staged: StagedOutput,
-                    search: bool, workers: int, meanwhile: Callable[[object], None],
-                    shard: Callable[[int], Path]) -> tuple[object, list]:
+def _parallel_pages(builder, env, staged: StagedOutput, search: bool, workers: int,
+                    meanwhile: Callable[[object], None], shard: Callable[[int], Path]) -> tuple[object, list]:
     """(the site, its pages without their views; search records). This process makes what the
     whole site shares and hands it to `meanwhile`, then makes pages beside `workers - 1` forked
-    workers, each taking the next chunk of the page plan when it is done with one. Each process
-    saves the Markdown it used as its shard of the cache, `shard(n)`, the main process while the
-    workers finish their last pages. The main process takes a share rather than waiting: every forked worker ends up
+    workers, each taking the next chunk of the page plan when it is done with one. All use
+    `builder`, each process its own copy, with what it had worked out before the fork. Each
+    process saves the Markdown it used as its shard of the cache, `shard(n)`, the main process
+    while the workers finish their last pages. The main process takes a share rather than waiting: every forked worker ends up
     with its own copy of most of the model (reading an object writes its reference count, which
     copies its memory page), so one worker fewer is 360 MiB less at 10,000 questions, at the
     same speed."""
     global _share
-    _share = (community, audience, translate, stored, env, staged, search,
-              multiprocessing.get_context("fork").Value("q", 0), shard)
+    _share = (builder, env, staged, search, multiprocessing.get_context("fork").Value("q", 0), shard)
     try:
         with forked_pool(workers - 1) as pool:
             shares = pool.map_async(_make_pages, range(workers - 1))
-            site, used = build_views(community, audience, translate, stored, pages=False)
+            site, _ = site_views(builder, pages=False)
             meanwhile(site)  # while the workers make pages, not after them with a core idle
             own = _make_pages()
-            used.update(own[2])
             # Saved now, while the workers finish: every entry is keyed by what it was rendered
             # from, so the cache holds for the next build whether or not this one completes.
-            save_cache(shard(0), used)
-            del used
+            save_cache(shard(0), own[2])
             made = shares.get()
     finally:
         _share = None
@@ -387,21 +383,27 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
             # is rendered ahead, not with a core idle (0.4 s at 10,000 questions).
             stamp = input_stamp(source, audience, options)
         community, diagnostics = read_community(source)
-        if community is not None and _parallel(community) > 1:
-            prepare_scripts()  # while the Markdown is still rendered ahead, for every process to come
+        workers = _parallel(community) if community is not None and not has_errors(diagnostics) else 1
+        if workers > 1:
+            # While the Markdown is still rendered ahead: what every process making pages would
+            # otherwise work out for itself (OpenCC's tables too), worked out once for all.
+            prepare_scripts()
+            env, translate = make_environment(source, community.site.theme, community.site.language)
+            builder = page_builder(community, audience, translate, stored)
+            builder.warm()
     if community is not None:
         diagnostics += theme_problems(source, community.site.theme)
     blocking = has_errors(diagnostics) or (strict and bool(diagnostics))
     if community is None or blocking:
         return BuildResult(diagnostics, None)
     progress(f"read {len(community.questions)} questions; rendering the {audience} site")
-    env, translate = make_environment(source, community.site.theme, community.site.language)
+    if workers == 1:
+        env, translate = make_environment(source, community.site.theme, community.site.language)
     staged = StagedOutput(out)
     try:
-        workers = _parallel(community)
         if workers > 1:
             site, found = _parallel_pages(
-                community, audience, translate, stored, env, staged, search, workers,
+                builder, env, staged, search, workers,
                 lambda site: staged.put_all(site_files(source, community, env, translate, site, progress=progress)),
                 lambda number: markdown_shard(cache_root, audience, number))
             outputs = [("sitemap.xml", render_sitemap(site))]

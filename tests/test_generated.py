@@ -110,3 +110,34 @@ def test_markdown_rendered_ahead_of_the_records_is_what_the_pages_render(tmp_pat
         assert used == fresh
         found = set(ahead) & set(used)
         assert len(found) > len(used) / 2, (audience, len(found), len(used))
+
+
+def test_a_first_build_shows_the_markdown_rendered_ahead(tmp_path, monkeypatch):
+    """With no cache yet, the pages still find what the worker rendered while the records were
+    read (the page builder, made and warmed before the rendering ahead ends, must see it)."""
+    from generator import build
+
+    source = tmp_path / "generated"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(source), "--questions", "120",
+                    "--seed", "5"], check=True, capture_output=True)
+    render_unlinked, read = build.render_unlinked, build.read_community
+
+    def marked(job):  # what the worker renders ahead, marked
+        made = render_unlinked(job)
+        return made and (made[0], made[1] + "<!-- ahead -->")
+
+    def read_slowly(source):
+        community = read(source)
+        time.sleep(1)  # the worker's 600 bodies take a tenth of that
+        return community
+
+    monkeypatch.setattr(build, "render_unlinked", marked)
+    monkeypatch.setattr(build, "read_community", read_slowly)
+    monkeypatch.setattr(build, "RENDER_AHEAD_WEEKS", 0)
+    monkeypatch.setattr(build, "PARALLEL_PLAN", 0)
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
+    out = tmp_path / "out"
+    assert build.build_site(source, "public", out, cache_dir=tmp_path / "cache", search=False).out == out
+    pages = [p.read_text() for p in (out / "questions").glob("*/index.html")]
+    assert len(pages) == 120
+    assert sum("<!-- ahead -->" in page for page in pages) > 100
