@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import FORMATS, Diagnostic, escalate, has_errors, ordered
 from .model import read_community
-from .workers import keep_freed_memory, libc_function
+from .workers import libc_function
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 AUDIENCES = ("public", "members", "owner")
@@ -124,7 +124,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         # during the build, would walk every object the build left on its first run after it
         # (0.4 s at 10,000 questions).
         gc.disable()
-        keep_freed_memory()
     result = build_site(args.source, args.audience, out, strict=args.strict, cache_dir=args.cache_dir,
                         search=not args.no_search, progress=progress, exit_after=args.exiting)
     shown = ordered(escalate(result.diagnostics) if args.strict else result.diagnostics)

@@ -44,24 +44,6 @@ def return_free_memory() -> None:
         trim(0)
 
 
-# mallopt's parameters (glibc's malloc.h)
-_M_TRIM_THRESHOLD, _M_TOP_PAD, _M_MMAP_THRESHOLD = -1, -2, -3
-
-
-def keep_freed_memory() -> bool:
-    """For a process that ends after one build: glibc keeps the memory a page's strings are
-    freed into for the next page, instead of handing the top of its heap back to the system
-    after each and faulting it in again, and serves strings of up to 32 MB from that heap, not
-    from a mapping of their own each (at 10,000 questions: 90,000 page faults and 0.3 s of
-    system time less, 20 MiB more a process). `return_free_memory` still hands it back.
-    Whether glibc took every setting."""
-    mallopt = libc_function("mallopt")
-    if mallopt is None:  # not glibc
-        return False
-    return all([mallopt(_M_TRIM_THRESHOLD, 1 << 30) == 1, mallopt(_M_TOP_PAD, 64 << 20) == 1,
-                mallopt(_M_MMAP_THRESHOLD, 32 << 20) == 1])
-
-
 def libc_function(name: str):
     """A function of the C library, or None where it has none (not Linux, not glibc)."""
     libc = _libc()

@@ -506,17 +506,6 @@ def test_the_command_ends_a_build_without_freeing_it_and_loses_nothing(tmp_path)
     assert "changed" in (out / "about" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_build_process_keeps_its_freed_memory_where_glibc_allows_it():
-    """`shequn build` tells glibc to keep freed memory for its next page (the process ends after
-    the build); glibc must take every setting. Run in a process of its own, as it lasts."""
-    script = "from generator.workers import keep_freed_memory, libc_function\n" \
-             "print(keep_freed_memory(), libc_function('mallopt') is not None)\n"
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=60)
-    assert run.returncode == 0, run.stderr
-    took, glibc = run.stdout.split()
-    assert took == glibc  # True where there is glibc, and False only where there is none
-
-
 def test_json_exports_are_written_as_the_standard_library_indents_them(public):
     """orjson writes the exports; each must be byte for byte what `json.dumps(indent=2,
     ensure_ascii=False)` writes, on the sample's files and on values that differ elsewhere."""
