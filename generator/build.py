@@ -384,6 +384,7 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
             stamp = input_stamp(source, audience, options)
         community, diagnostics = read_community(source)
         workers = _parallel(community) if community is not None and not has_errors(diagnostics) else 1
+        builder = None
         if workers > 1:
             # While the Markdown is still rendered ahead: what every process making pages would
             # otherwise work out for itself (OpenCC's tables too), worked out once for all.
@@ -417,13 +418,14 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
         del stored
         staged.put_all(outputs)
         if exit_after and not search:
-            _left_for_exit.append((community, site, outputs))
+            _left_for_exit.append((community, site, outputs, builder))
         if search:
             if found is None:
                 found = list(records(site))
-            # The index needs only the records. Letting the model and the views go first keeps
-            # 110 MiB of 10,000 questions out of the stage that also runs two Pagefinds.
-            del community, site, outputs
+            # The index needs only the records. Letting the model, the views and the page builder
+            # (with the Markdown it found) go first keeps 200 MiB of 10,000 questions out of the
+            # stage that also runs two Pagefinds.
+            del community, site, outputs, builder
             return_free_memory()
             progress("indexing for search")
             for path, data in index_files(None, found, cache_root / f"search-{audience}"):

@@ -141,3 +141,30 @@ def test_a_first_build_shows_the_markdown_rendered_ahead(tmp_path, monkeypatch):
     pages = [p.read_text() for p in (out / "questions").glob("*/index.html")]
     assert len(pages) == 120
     assert sum("<!-- ahead -->" in page for page in pages) > 100
+
+
+def test_the_model_and_the_page_builder_are_let_go_before_the_search_index(tmp_path, monkeypatch):
+    """The index stage runs beside two Pagefinds and needs only the records: a parallel build
+    must have let go of the model, the views and the warmed page builder (with the Markdown it
+    found) before it (200 MiB at 10,000 questions)."""
+    import gc
+
+    from generator import build, view
+    from generator.model import Community
+
+    source = tmp_path / "generated"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(source), "--questions", "120",
+                    "--seed", "5"], check=True, capture_output=True)
+    alive: list[list[str]] = []
+
+    def index_files(_, found, cache):
+        alive.append([type(o).__name__ for o in gc.get_objects() if isinstance(o, (view._Builder, Community))])
+        assert found
+        return iter(())
+
+    monkeypatch.setattr(build, "index_files", index_files)
+    monkeypatch.setattr(build, "RENDER_AHEAD_WEEKS", 0)
+    monkeypatch.setattr(build, "PARALLEL_PLAN", 0)
+    monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
+    assert build.build_site(source, "public", tmp_path / "out", cache_dir=tmp_path / "cache").out is not None
+    assert alive == [[]]
