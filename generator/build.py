@@ -183,9 +183,9 @@ def load_markdown_cache(cache_root: Path, audience: str) -> dict[bytes, str]:
 def _drop_other_shards(cache_root: Path, audience: str, kept: int) -> None:
     """Shards this build did not write (an earlier build used more processes) would keep
     renderings nobody uses any more."""
+    written = {markdown_shard(cache_root, audience, number) for number in range(kept)}
     for shard in _markdown_shards(cache_root, audience):
-        if shard.name.count(".") != 2 or not shard.name.split(".")[1].isdigit() \
-                or int(shard.name.split(".")[1]) >= kept:
+        if shard not in written:
             shard.unlink(missing_ok=True)
 
 
@@ -284,9 +284,9 @@ def _make_pages(_worker: int | None = None) -> tuple[list, list, dict[bytes, str
     """Take chunks of the page plan, as long as any is left, from the cursor every process making
     pages shares: for each entry build its views, render and write it into the staging folder,
     and keep only what the main process still needs: a page's path and sitemap fields, its
-    search records. The Markdown the pages used is saved as the process's own shard of the
-    cache by a forked worker, and returned to the main process, which adds its own site-wide
-    views' to it."""
+    search records. The Markdown the builder used is saved as the process's own shard of the
+    cache by a forked worker, and returned by the main process (whose builder also made the
+    site-wide views)."""
     assert _share is not None
     builder, env, staged, search, cursor, shard = _share
     view = site_view(builder)
@@ -321,10 +321,10 @@ def _parallel_pages(builder, env, staged: StagedOutput, search: bool, workers: i
     workers, each taking the next chunk of the page plan when it is done with one. All use
     `builder`, each process its own copy, with what it had worked out before the fork. Each
     process saves the Markdown it used as its shard of the cache, `shard(n)`, the main process
-    while the workers finish their last pages. The main process takes a share rather than waiting: every forked worker ends up
-    with its own copy of most of the model (reading an object writes its reference count, which
-    copies its memory page), so one worker fewer is 360 MiB less at 10,000 questions, at the
-    same speed."""
+    while the workers finish their last pages. The main process takes a share rather than
+    waiting: every forked worker ends up with its own copy of most of the model (reading an
+    object writes its reference count, which copies its memory page), so one worker fewer is
+    360 MiB less at 10,000 questions, at the same speed."""
     global _share
     _share = (builder, env, staged, search, multiprocessing.get_context("fork").Value("q", 0), shard)
     try:

@@ -345,7 +345,8 @@ class _Builder:
         for question in self.c.questions.values():
             self.question_summary(question)
         for answers in self.c.answers.values():
-            self.answer_anchor(answers[0].ref)
+            if answers:  # (the anchors of all a question's answers are worked out together)
+                self.answer_anchor(answers[0].ref)
         self.shown_members()
         self.activity()
         self.tips_by_question()
