@@ -157,7 +157,7 @@ def site_files(source: Path, community, env, translate, site, *, book: bool = Tr
                                   community.site.base_url + "book/").items()
 
 
-# ---------------------------------------------------------------------------- Markdown ahead of the records
+# ---------------------------------------------------------------------------- the Markdown cache
 
 # The Markdown cache is kept in shards, one for each process that made pages: each process
 # saves what it rendered and used itself, in parallel, at the end of its pages, rather than
@@ -188,6 +188,8 @@ def _drop_other_shards(cache_root: Path, audience: str, kept: int) -> None:
         if shard not in written:
             shard.unlink(missing_ok=True)
 
+
+# ---------------------------------------------------------------------------- Markdown ahead of the records
 
 # How the page builder renders each kind of body when its author may be named: its scope (an
 # answer's is its anchor, `answer-<handle>`) and heading shift.
@@ -383,23 +385,22 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
             # is rendered ahead, not with a core idle (0.4 s at 10,000 questions).
             stamp = input_stamp(source, audience, options)
         community, diagnostics = read_community(source)
-        workers = _parallel(community) if community is not None and not has_errors(diagnostics) else 1
-        builder = None
-        if workers > 1:
-            # While the Markdown is still rendered ahead: what every process making pages would
-            # otherwise work out for itself (OpenCC's tables too), worked out once for all.
-            prepare_scripts()
+        workers, builder = 1, None
+        if community is not None and not has_errors(diagnostics):
             env, translate = make_environment(source, community.site.theme, community.site.language)
-            builder = page_builder(community, audience, translate, stored)
-            builder.warm()
+            workers = _parallel(community)
+            if workers > 1:
+                # While the Markdown is still rendered ahead: what every process making pages
+                # would otherwise work out for itself (OpenCC's tables too), worked out once.
+                prepare_scripts()
+                builder = page_builder(community, audience, translate, stored)
+                builder.warm()
     if community is not None:
         diagnostics += theme_problems(source, community.site.theme)
     blocking = has_errors(diagnostics) or (strict and bool(diagnostics))
     if community is None or blocking:
         return BuildResult(diagnostics, None)
     progress(f"read {len(community.questions)} questions; rendering the {audience} site")
-    if workers == 1:
-        env, translate = make_environment(source, community.site.theme, community.site.language)
     staged = StagedOutput(out)
     try:
         if workers > 1:

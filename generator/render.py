@@ -66,7 +66,6 @@ class ThemeLoader(jinja2.FileSystemLoader):
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
-_MARKUP_OF = str.__new__
 
 
 def _escape(value) -> str:
@@ -106,7 +105,7 @@ class _Context(jinja2.runtime.Context):
                     made = __obj._func(*args)
                     # What `Markup(made)` makes, without its Python-level check for `__html__`
                     # (a macro's output is a plain string): 260,000 at 10,000 questions.
-                    return _MARKUP_OF(Markup, made) if __self.eval_ctx.autoescape else made
+                    return str.__new__(Markup, made) if __self.eval_ctx.autoescape else made
                 return __obj(__self.eval_ctx, *args, **kwargs)  # a macro takes the evaluation context
             if type(__obj) is FunctionType:
                 passed = getattr(__obj, "jinja_pass_arg", None)
