@@ -26,13 +26,13 @@ from .render import (
     make_environment, render_feed, render_json, render_page, render_pages, render_robots, render_sitemap,
     render_talent_csv, static_files,
 )
-from .markdown import render_unlinked, rust_panics_silenced
+from .markdown import Opened, open_key, render_open, rust_panics_silenced, unlinked_key
 from .view import build_views, page_builder, site_view, site_views
 from .i18n import prepare_scripts
 from .load import FileCache, discover, read_plain, split_front_matter, without_cycle_collector
 from .cachefile import load_cache, save_cache
 from .write import MARKER, LiveOutput, StagedOutput, refuse_output
-from .workers import can_fork, forked_pool, return_free_memory
+from .workers import can_fork, forked_pool, return_free_memory, roomy_queue
 
 
 class OutputRefused(Exception):
@@ -196,20 +196,20 @@ def _drop_other_shards(cache_root: Path, audience: str, kept: int) -> None:
 _BODY_JOBS = {"question": lambda stem: ("question", 0), "solution": lambda stem: ("solution", 1),
               "answer": lambda stem: (f"answer-{stem}", 2)}
 RENDER_AHEAD_WEEKS = 40  # below this, the records are read before a forked worker has started
-AHEAD_BATCH = 1000  # bodies a worker sends at a time while the records are read
+AHEAD_BATCH = 500  # bodies a worker sends at a time while the records are read: 0.5 MB, within a roomy pipe
 _ahead: tuple | None = None  # what the forked workers read: set just before the fork
 
 
-def _render_ahead(worker: int) -> dict[bytes, str]:
-    """In a forked worker while the main process reads the records: render the bodies that link
-    to no record (their HTML does not depend on the records), every `workers`-th from `worker`,
-    until told to stop. The pages then find them by their cache keys, as they find cached ones;
-    a body rendered as it will not be shown (an answer by a member who may not be named has
-    another anchor) is simply never asked for. What is rendered goes to the main process in
-    batches as it goes, and the last few are returned."""
+def _render_ahead(worker: int) -> dict[bytes, Opened]:
+    """In a forked worker while the main process reads the records: render every `workers`-th
+    body from `worker` open (`render_open`: its scope and record links left for the pages to
+    close, as they depend on the records), until told to stop. A body an earlier build left in
+    the cache, as far as its key is known without the records (it links to none), is skipped.
+    What is rendered goes to the main process in batches as it goes, and the last few are
+    returned."""
     assert _ahead is not None
     source, stored, stop, workers, batches = _ahead
-    rendered: dict[bytes, str] = {}
+    opened: dict[bytes, Opened] = {}
     bodies = [(kind, rel) for kind, rel in discover(source)[0] if kind in _BODY_JOBS]
     with rust_panics_silenced():
         for kind, rel in bodies[worker::workers]:
@@ -219,22 +219,25 @@ def _render_ahead(worker: int) -> dict[bytes, str]:
             front, _, body, _, _ = split_front_matter(text, rel) if text is not None else (None, 0, "", 0, [])
             if front is None or not body.strip():
                 continue
-            made = render_unlinked((body, *_BODY_JOBS[kind](rel.rsplit("/", 1)[-1].removesuffix(".md"))))
-            if made is not None and made[0] not in stored:
-                rendered[made[0]] = made[1]
-                if len(rendered) == AHEAD_BATCH:
-                    batches.put(rendered)
-                    rendered = {}
-    return rendered
+            scope, shift = _BODY_JOBS[kind](rel.rsplit("/", 1)[-1].removesuffix(".md"))
+            if stored and unlinked_key((body, scope, shift)) in stored:
+                continue
+            made = render_open(body, shift)
+            if made is not None:
+                opened[open_key(body, shift)] = made
+                if len(opened) == AHEAD_BATCH:
+                    batches.put(opened)
+                    opened = {}
+    return opened
 
 
 @contextlib.contextmanager
-def _rendering_ahead(source: Path, stored: dict[bytes, str]) -> Iterator[None]:
+def _rendering_ahead(source: Path, stored: dict[bytes, str], opened: dict[bytes, Opened]) -> Iterator[None]:
     """While the block reads the records, forked workers (one per further core) render the
-    Markdown that does not depend on them, and what they rendered is in `stored` when the
-    block ends: the main process reads on one core, so the others would otherwise wait. A
-    thread takes their batches in as they come, so the block's end waits for a few bodies, not
-    for the 50 MB the workers rendered at 10,000 questions (0.3 s)."""
+    Markdown open, and what they rendered is in `opened` when the block ends: the main process
+    reads on one core, so the others would otherwise wait. A thread takes their batches in as
+    they come, so the block's end waits for a few bodies, not for the 50 MB the workers
+    rendered at 10,000 questions (0.3 s)."""
     global _ahead
     workers = (os.cpu_count() or 1) - 1
     try:
@@ -246,8 +249,8 @@ def _rendering_ahead(source: Path, stored: dict[bytes, str]) -> Iterator[None]:
         return
     context = multiprocessing.get_context("fork")
     stop = context.Value("b", 0, lock=False)
-    batches = context.SimpleQueue()
-    arrived: list[dict[bytes, str]] = []
+    batches = roomy_queue()
+    arrived: list[dict[bytes, Opened]] = []
 
     def take_in() -> None:
         while (batch := batches.get()) is not None:
@@ -272,7 +275,7 @@ def _rendering_ahead(source: Path, stored: dict[bytes, str]) -> Iterator[None]:
             taker.join()
         batches.close()
     for rendered in arrived:
-        stored.update(rendered)
+        opened.update(rendered)
 
 
 # ---------------------------------------------------------------------------- pages on every core
@@ -377,8 +380,8 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
             # Nothing that goes into the build changed, and the output is as it was left.
             return BuildResult([Diagnostic(Loc(*loc), severity, message)
                                 for loc, severity, message in previous.get("diagnostics", [])], out, 0, True)
-    stored = load_markdown_cache(cache_root, audience)
-    with _rendering_ahead(source, stored):
+    stored, opened = load_markdown_cache(cache_root, audience), {}
+    with _rendering_ahead(source, stored, opened):
         if stamp is None:
             # No earlier build to be up to date with (a first build, a fresh checkout in CI): the
             # input stamp, still taken before the records are read, is taken while the Markdown
@@ -393,7 +396,7 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
                 # While the Markdown is still rendered ahead: what every process making pages
                 # would otherwise work out for itself (OpenCC's tables too), worked out once.
                 prepare_scripts()
-                builder = page_builder(community, audience, translate, stored)
+                builder = page_builder(community, audience, translate, stored, opened)
                 builder.warm()
     if community is not None:
         diagnostics += theme_problems(source, community.site.theme)
@@ -410,13 +413,13 @@ def build_site(source: Path, audience: str, out: Path, *, strict: bool = False,
                 lambda number: markdown_shard(cache_root, audience, number))
             outputs = [("sitemap.xml", render_sitemap(site))]
         else:
-            site, cache = build_views(community, audience, translate, stored)
+            site, cache = build_views(community, audience, translate, stored, opened)
             found, outputs = None, site_outputs(source, community, env, translate, site, progress=progress)
             # Saved now, not after the swap, so it is not held while the search index is made.
             save_cache(markdown_shard(cache_root, audience, 0), cache)
             del cache
         _drop_other_shards(cache_root, audience, workers)
-        del stored
+        del stored, opened
         staged.put_all(outputs)
         if exit_after and not search:
             _left_for_exit.append((community, site, outputs, builder))

@@ -407,29 +407,83 @@ def cache_key(job: Job, resolve: Resolver) -> bytes:
     return digest.digest()
 
 
-class _RecordLink(Exception):
-    """A body links to a record: its HTML depends on the records."""
+# ---------------------------------------------------------------------------- Markdown rendered open
+
+# What a body's HTML takes from the records is its scope (an answer's anchor names its author
+# only where the audience may know them) and where its record links point. Rendered "open", a
+# body has a mark in their place, for the build to close in microseconds once the records are
+# read, where rendering takes a hundred: so every body can be rendered while they are read.
+# The marks are control characters a body cannot hold (one that does is rendered as it is).
+_OPEN_SCOPE, _OPEN_LINK = "\x01", "\x02"
+# Record links as `_TreeRenderer._link` and markdown-it-py write them, pointed at a mark.
+_OPEN_ANCHOR = re.compile('<a href="\x02([0-9]+)\x02"((?: title="[^"]*")?)>(.*?)</a>', re.S)
+Opened = tuple[str, tuple[tuple[str, str], ...]]  # HTML with marks; each record link's (scheme, rest)
 
 
-def _refuse_record_link(scheme: str, rest: str) -> str | None:
-    raise _RecordLink
+class _LinkMarks:
+    """A resolver that points each record link at a numbered mark and remembers its target."""
+
+    def __init__(self) -> None:
+        self.links: list[tuple[str, str]] = []
+
+    def __call__(self, scheme: str, rest: str) -> str:
+        self.links.append((scheme, rest))
+        return f"{_OPEN_LINK}{len(self.links) - 1}{_OPEN_LINK}"
 
 
 @functools.cache
-def _unlinked_markdown() -> Markdown:
-    return Markdown(_refuse_record_link)
+def _open_markdown() -> tuple[Markdown, _LinkMarks]:
+    marks = _LinkMarks()
+    return Markdown(marks), marks
 
 
-def render_unlinked(job: Job) -> tuple[bytes, str] | None:
-    """(cache key, HTML) of a body that links to no record, whose HTML is then the same whatever
-    the records say: it can be rendered before they are read. None for a body that does."""
-    if _RECORD_TARGET.search(job[0]):
+def unlinked_key(job: Job) -> bytes | None:
+    """The cache key of a body that links to no record (its key then needs no resolver)."""
+    return None if _RECORD_TARGET.search(job[0]) else cache_key(job, _no_record_link)
+
+
+def _no_record_link(scheme: str, rest: str) -> str | None:
+    raise AssertionError("a body with no record link resolved one")
+
+
+def open_key(text: str, shift: int) -> bytes:
+    """The key of a body's open rendering: its text and heading shift."""
+    return hashlib.blake2b(f"{CACHE_VERSION}\0open\0{shift}\0{text}\0".encode("utf-8", "surrogatepass"),
+                           digest_size=16).digest()
+
+
+def render_open(text: str, shift: int) -> Opened | None:
+    """A body rendered before the records are read, to be closed by `close_open` (None for a body
+    that holds one of the marks)."""
+    if _OPEN_SCOPE in text or _OPEN_LINK in text:
         return None
-    try:
-        html = render_markdown(_unlinked_markdown(), *job)
-    except _RecordLink:  # a link the pattern above did not see: never guess its target
-        return None
-    return cache_key(job, _refuse_record_link), html
+    md, marks = _open_markdown()
+    marks.links.clear()
+    return render_markdown(md, text, _OPEN_SCOPE, shift), tuple(marks.links)
+
+
+def close_open(opened: Opened, scope: str, resolve: Resolver) -> str | None:
+    """The HTML `render_markdown(md, text, scope, shift)` gives, from the body's open rendering:
+    the scope put in, each record link pointed where `resolve` says, or made its text. None
+    where the marks are not where they are expected, for the caller to render the body."""
+    html, links = opened
+    if not scope or escapeHtml(scope) != scope:
+        return None  # an empty scope leaves no mark to replace; one to escape is never given
+    if links:
+        nested = False
+
+        def point(anchor: re.Match) -> str:
+            nonlocal nested
+            nested = nested or "<a " in anchor[3]  # links never nest; were they to, the text would be cut
+            target = resolve(*links[int(anchor[1])])
+            if target is None:
+                return anchor[3]
+            return f'<a href="{escapeHtml(target)}"{anchor[2]}>{anchor[3]}</a>'
+
+        html = _OPEN_ANCHOR.sub(point, html)
+        if nested or _OPEN_LINK in html:
+            return None
+    return html.replace(_OPEN_SCOPE, scope)
 
 
 def _render_job(job: Job) -> str:

@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from . import operations as ops
 from .i18n import Formats, script_of, to_simplified
-from .markdown import Job, cache_key, make_markdown, render_many, render_markdown
+from .markdown import Job, Opened, cache_key, close_open, make_markdown, open_key, render_many, render_markdown
 from .model import Community
 from .records import Answer, AnswerRef, Event, Markdown, Member, Question, Week
 
@@ -299,7 +299,7 @@ def tag_segment(tag: str) -> str:
 
 class _Builder:
     def __init__(self, community: Community, audience: Audience, translate: Callable[[str], str],
-                 stored: Mapping[bytes, str]) -> None:
+                 stored: Mapping[bytes, str], opened: dict[bytes, Opened]) -> None:
         site = community.site
         self.c = community
         self.audience = audience
@@ -318,6 +318,7 @@ class _Builder:
         self.people: dict[str, Person] = {}
         self._anchor_cache: dict[AnswerRef, str] = {}
         self.stored = stored  # cache_key -> HTML, from earlier builds
+        self.opened = opened  # open_key -> the body rendered open, while the records were read
         self.used: dict[bytes, str] = {}  # the cache this build leaves: what it used or rendered
         self.rendered: dict[Job, str] = {}
         self._activity: Activity | None = None
@@ -437,10 +438,21 @@ class _Builder:
         html = self.rendered.get(job)
         if html is None:
             key = cache_key(job, self.resolve)
-            html = self.stored.get(key)
+            html = self._ready(job, key)
             if html is None:
                 html = render_markdown(self.md, *job)
             self.rendered[job] = self.used[key] = html
+        return html
+
+    def _ready(self, job: Job, key: bytes) -> str | None:
+        """A body's HTML from an earlier build's cache, or closed from its open rendering (let
+        go once closed: the pages remember the HTML, and two bodies are seldom the same text)."""
+        html = self.stored.get(key)
+        if html is None and self.opened:
+            text, scope, shift = job
+            opened = self.opened.pop(open_key(text, shift), None)
+            if opened is not None:
+                html = close_open(opened, scope, self.resolve)
         return html
 
     def _absolute_or_none(self, url: str | None) -> str | None:
@@ -486,8 +498,9 @@ class _Builder:
         missing: list[Job] = []
         for job in dict.fromkeys(self.markdown_jobs()):
             key = cache_key(job, self.resolve)
-            if key in self.stored:
-                self.rendered[job] = self.used[key] = self.stored[key]
+            html = self._ready(job, key)
+            if html is not None:
+                self.rendered[job] = self.used[key] = html
             else:
                 missing.append((key, job))
         for (key, job), html in zip(missing, render_many(self.md, [job for _, job in missing])):
@@ -1340,11 +1353,13 @@ def _stamp(day: dt.date, zone) -> str:
 
 
 def build_views(community: Community, audience_name: str, translate: Callable[[str], str],
-                stored: Mapping[bytes, str] | None = None, *, pages: bool = True) -> tuple[Site, dict[bytes, str]]:
+                stored: Mapping[bytes, str] | None = None, opened: dict[bytes, Opened] | None = None,
+                *, pages: bool = True) -> tuple[Site, dict[bytes, str]]:
     """All pages of one audience's site, and the Markdown cache to keep for the next build.
-    `stored` is the cache earlier builds left (cache_key -> HTML). With `pages=False` the site
-    comes without its pages, for builds that make them elsewhere (`page_builder`)."""
-    return site_views(page_builder(community, audience_name, translate, stored), pages=pages)
+    `stored` is the cache earlier builds left (cache_key -> HTML), `opened` bodies rendered open
+    while the records were read (open_key -> `render_open`). With `pages=False` the site comes
+    without its pages, for builds that make them elsewhere (`page_builder`)."""
+    return site_views(page_builder(community, audience_name, translate, stored, opened), pages=pages)
 
 
 def site_views(builder: "_Builder", *, pages: bool = True) -> tuple[Site, dict[bytes, str]]:
@@ -1359,11 +1374,12 @@ def site_views(builder: "_Builder", *, pages: bool = True) -> tuple[Site, dict[b
 
 
 def page_builder(community: Community, audience_name: str, translate: Callable[[str], str],
-                 stored: Mapping[bytes, str] | None = None) -> "_Builder":
+                 stored: Mapping[bytes, str] | None = None,
+                 opened: dict[bytes, Opened] | None = None) -> "_Builder":
     """What makes an audience's pages: its `page_plan()` lists them, `site_view` what all share."""
-    # (`stored` itself, even empty: a build fills it with the Markdown rendered ahead after this.)
+    # (`opened` itself, even empty: a build fills it with the Markdown rendered ahead after this.)
     return _Builder(community, Audience(audience_name, community.site.privacy_stage), translate,
-                    {} if stored is None else stored)
+                    {} if stored is None else stored, {} if opened is None else opened)
 
 
 def site_view(builder: "_Builder") -> SiteView:

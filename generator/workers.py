@@ -8,8 +8,14 @@ import ctypes.util
 import functools
 import multiprocessing
 import multiprocessing.pool
+import multiprocessing.queues
 import os
 import signal
+
+try:
+    import fcntl
+except ImportError:  # Windows, where nothing is forked anyway
+    fcntl = None
 
 _PR_SET_PDEATHSIG = 1
 
@@ -25,6 +31,26 @@ def forked_pool(workers: int) -> multiprocessing.pool.Pool:
     has removed, and would keep a core busy for nothing."""
     _libc()  # loaded here, so the workers inherit it
     return multiprocessing.get_context("fork").Pool(workers, initializer=_die_with_parent, initargs=(os.getpid(),))
+
+
+PIPE_BYTES = 1 << 20  # Linux's default ceiling for an unprivileged process (fs.pipe-max-size)
+
+
+def roomy_queue() -> multiprocessing.queues.SimpleQueue:
+    """A queue for forked workers to send large batches to a thread of this process while its
+    main thread computes, over a pipe of `PIPE_BYTES` where the system allows it. The receiving
+    thread takes the GIL back after every read of the pipe, which the busy main thread yields
+    only every switch interval (5 ms): with the default 64 KiB pipe that moves about 13 MB/s,
+    and a worker rendering Markdown ahead at 10,000 questions spent 1.25 s of its 4.3 s
+    waiting to send."""
+    queue = multiprocessing.get_context("fork").SimpleQueue()
+    resize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if resize is not None:  # Linux
+        try:
+            fcntl.fcntl(queue._writer.fileno(), resize, PIPE_BYTES)
+        except OSError:  # a lower ceiling or the user's pipe quota spent: the default pipe
+            pass
+    return queue
 
 
 def _die_with_parent(parent: int) -> None:

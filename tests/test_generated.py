@@ -86,12 +86,13 @@ def test_pages_made_on_every_core_equal_pages_made_in_one_process(tmp_path, monk
 
 
 def test_markdown_rendered_ahead_of_the_records_is_what_the_pages_render(tmp_path, monkeypatch):
-    """While the main process reads the records, a forked worker renders the bodies that link to
-    no record. The page builder finds most of its Markdown among them, and each is what it would
-    have rendered itself (answers by members the audience may not name have other anchors)."""
+    """While the main process reads the records, a forked worker renders every body open. The
+    page builder closes nearly all its Markdown from them, answers by members the audience may
+    not name (whose anchors are numbered) and solutions linking to records included, and each
+    is what it would have rendered itself."""
     from generator import build
     from generator.render import make_environment
-    from generator.view import build_views
+    from generator.view import build_views, page_builder
 
     source = tmp_path / "generated"
     subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(source), "--questions", "120",
@@ -99,17 +100,24 @@ def test_markdown_rendered_ahead_of_the_records_is_what_the_pages_render(tmp_pat
     monkeypatch.setattr(build, "RENDER_AHEAD_WEEKS", 0)
     monkeypatch.setattr(build, "AHEAD_BATCH", 7)  # most of it arrives in batches, the rest returned
     monkeypatch.setattr(build.os, "cpu_count", lambda: 2)
-    ahead: dict[bytes, str] = {}
-    with build._rendering_ahead(source, ahead):
+    opened: dict = {}
+    with build._rendering_ahead(source, {}, opened):
         community, _ = build.read_community(source)
         time.sleep(1)  # the worker's 600 bodies take a tenth of that
     _, translate = make_environment(source, community.site.theme, community.site.language)
     for audience in ("public", "members"):
-        _, used = build_views(community, audience, translate, dict(ahead))
+        left = dict(opened)
+        _, used = build_views(community, audience, translate, {}, left)
         _, fresh = build_views(community, audience, translate, {})
         assert used == fresh
-        found = set(ahead) & set(used)
-        assert len(found) > len(used) / 2, (audience, len(found), len(used))
+        bodies = set(page_builder(community, audience, translate).markdown_jobs())
+        anonymous = [job for job in bodies if job[1].startswith("answer-anonymous-")]
+        linked = [job for job in bodies if job[1] == "solution" and "](a:" in job[0]]
+        assert anonymous and linked
+        # Each body closed is let go: every question, solution and answer the pages show was.
+        shown = {(text, shift) for text, scope, shift in bodies
+                 if scope in ("question", "solution") or scope.startswith("answer-")}
+        assert len(opened) - len(left) == len(shown) > 600, audience
 
 
 def test_a_first_build_shows_the_markdown_rendered_ahead(tmp_path, monkeypatch):
@@ -120,18 +128,18 @@ def test_a_first_build_shows_the_markdown_rendered_ahead(tmp_path, monkeypatch):
     source = tmp_path / "generated"
     subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(source), "--questions", "120",
                     "--seed", "5"], check=True, capture_output=True)
-    render_unlinked, read = build.render_unlinked, build.read_community
+    render_open, read = build.render_open, build.read_community
 
-    def marked(job):  # what the worker renders ahead, marked
-        made = render_unlinked(job)
-        return made and (made[0], made[1] + "<!-- ahead -->")
+    def marked(text, shift):  # what the worker renders ahead, marked
+        html, links = render_open(text, shift)
+        return html + "<!-- ahead -->", links
 
     def read_slowly(source):
         community = read(source)
         time.sleep(1)  # the worker's 600 bodies take a tenth of that
         return community
 
-    monkeypatch.setattr(build, "render_unlinked", marked)
+    monkeypatch.setattr(build, "render_open", marked)
     monkeypatch.setattr(build, "read_community", read_slowly)
     monkeypatch.setattr(build, "RENDER_AHEAD_WEEKS", 0)
     monkeypatch.setattr(build, "PARALLEL_PLAN", 0)
@@ -140,7 +148,7 @@ def test_a_first_build_shows_the_markdown_rendered_ahead(tmp_path, monkeypatch):
     assert build.build_site(source, "public", out, cache_dir=tmp_path / "cache", search=False).out == out
     pages = [p.read_text() for p in (out / "questions").glob("*/index.html")]
     assert len(pages) == 120
-    assert sum("<!-- ahead -->" in page for page in pages) > 100
+    assert all("<!-- ahead -->" in page for page in pages)
 
 
 def test_the_model_and_the_page_builder_are_let_go_before_the_search_index(tmp_path, monkeypatch):

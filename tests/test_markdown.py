@@ -166,31 +166,75 @@ def test_deep_nesting_keeps_its_text_and_never_crashes():
     assert "spans True" in run.stdout
 
 
-@pytest.mark.parametrize("text", SNIPPETS + [
+# Resolvers as the records may answer: some targets found and some not, none found, and
+# targets with characters to escape.
+_RESOLVERS = [resolve, lambda scheme, rest: None, lambda scheme, rest: f'/{scheme}/?a=1&b="{rest}"<']
+_LINKED_SNIPPETS = [
     "see [the answer](a:q1/weiting) first",
     "[ref][r]\n\n[r]: q:some-question",
     "[spaced]( <w:2026-W01> )",
     "[split](\nm:kevinl)",
-])
-def test_a_body_is_rendered_ahead_of_the_records_only_when_it_links_to_none(text):
-    """`render_unlinked` gives what the page builder would render, under the key it would look
-    up, whatever the records resolve to; a body with a record link is left to the builder."""
-    from generator.markdown import cache_key, render_markdown, render_unlinked
+    "## A [linked](q:abc \"title\") heading\n\n## A [linked](q:abc) heading\n\ntext[^1]\n\n[^1]: a note [link](m:abcd)",
+    "[**bold** ![img](https://e.org/i.png) `code`](q:abcdef) and ![picture](q:abc)",
+    "<q:autolinked> and [x](Q:upper) and [y](q:%E6%A8%99)",
+    "[a](q:one) [b](q:one) [c](t:標籤) [d](https://e.org/?q=1)",
+    "| h | i |\n|---|:-:|\n| [x](q:abc) | [y](m:ab \"t\") |",
+    "- [x] task [link](q:ab)\n- [ ] [other](w:2026-W02)",
+    "-\t[tab among the markers](q:abcd), for markdown-it-py",
+    "### 方法與思路\n\n1. [第一](a:q/x)\n2. 第二\n\n```python\nprint('[x](q:ab)')\n```",
+]
 
-    job = (text, "answer-weiting", 2)
-    made = render_unlinked(job)
-    calls = []
 
-    def spy(scheme, rest):
-        calls.append((scheme, rest))
-        return resolve(scheme, rest)
+@pytest.mark.parametrize("text", SNIPPETS + _LINKED_SNIPPETS)
+@pytest.mark.parametrize("scope,shift", [("question", 0), ("answer-weiting", 2), ("answer-anonymous-2", 2)])
+def test_a_body_rendered_open_closes_to_what_the_page_builder_renders(text, scope, shift):
+    """A body rendered before the records are read, its scope and record links left open, gives
+    once closed exactly what rendering it with the records gives, wherever its links point."""
+    from generator.markdown import close_open, render_markdown, render_open
 
-    html = render_markdown(make_markdown(spy), *job)
-    key = cache_key(job, spy)
-    if calls:
-        assert made is None, "a body whose HTML depends on the records was rendered ahead"
-    else:
-        assert made == (key, html)
+    opened = render_open(text, shift)
+    assert opened is not None
+    for resolver in _RESOLVERS:
+        assert close_open(opened, scope, resolver) == render_markdown(make_markdown(resolver), text, scope, shift)
+
+
+def test_a_body_holding_the_marks_is_not_rendered_open_and_misplaced_marks_are_not_closed():
+    from generator.markdown import close_open, render_open
+
+    assert render_open("text \x01 with a control character", 0) is None
+    assert render_open("[x](q:abc) \x02", 0) is None
+    assert close_open(("<p>x</p>", ()), "", resolve) is None  # an empty scope leaves no mark to replace
+    nested = '<a href="\x020\x02">x <a href="/y">y</a> z</a>'
+    assert close_open((nested, (("q", "abc"),)), "answer-x", resolve) is None
+    assert close_open(('<img src="\x020\x02" />', (("q", "abc"),)), "answer-x", resolve) is None
+
+
+def test_hostile_bodies_rendered_open_close_to_the_same_html():
+    from generator.markdown import close_open, render_markdown, render_open
+
+    items = bodies(REPO / "tests" / "hostile")
+    assert items
+    for name, text in items:
+        opened = render_open(text, 1)
+        for resolver in _RESOLVERS:
+            direct = render_markdown(make_markdown(resolver), text, "answer-x", 1)
+            assert opened is not None and close_open(opened, "answer-x", resolver) == direct, name
+
+
+_LINK_PIECES = ["a", "\n", "\n\n", "## ", "- ", "> ", "| ", "|", "---", "[x](q:ab)", "[y](m:abc \"t\")",
+                "<w:2026-W01>", "![i](q:ab)", "[^1]", "[^1]: n", "[r]", "[r]: t:標籤", "**", "`c`", "\t", "[",
+                "](", ")", "(q:abcd)"]
+
+
+@settings(max_examples=800, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_LINK_PIECES), min_size=2, max_size=14).map("".join))
+def test_a_body_rendered_open_closes_to_the_same_html_whatever_its_shape(text):
+    """Links, references, footnotes, headings, tables and quotes in any order."""
+    from generator.markdown import close_open, render_markdown, render_open
+
+    opened = render_open(text, 1)
+    for resolver in _RESOLVERS:
+        assert close_open(opened, "answer-x", resolver) == render_markdown(make_markdown(resolver), text, "answer-x", 1)
 
 
 def test_a_plain_body_is_rendered_without_the_tree_and_to_the_same_html():
