@@ -114,3 +114,78 @@ def test_read_plain_reads_only_regular_utf8_files_reached_without_a_final_link(t
     assert read_plain(str(tmp_path / "answer.md")) == "---\nx: 1\n---\n正文\n"
     for name in ("latin1.md", "folder.md", "link.md", "fifo.md", "missing.md"):
         assert read_plain(str(tmp_path / name)) is None, name
+
+
+# ---------------------------------------------------------------------------- simple front matter
+
+def _by_libyaml(text: str, path: str, line_offset: int = 0):
+    import generator.load as load
+
+    simple, load._simple_mapping = load._simple_mapping, lambda *args: None
+    try:
+        return parse_yaml(text, path, line_offset)
+    finally:
+        load._simple_mapping = simple
+
+
+_SAFE = ["a", "b c", "中文", "2026-01-02", "x-y", "k"]
+_TRICKY = [" #", ": ", ":", "#", " ", ",", ", ", "[", "]", "'", '"', "?", "-", "\\", "10:30"]
+_RARE = ["{", "}", "&", "*", "!", "|", ">", "%", "@", "`", "~", "null", "\t", "\u2028", "\x85", "\ufeff", "\xa0",
+         "\u3000", "--- ", "...", "\x7f", "🙂", "\r", "\n"]
+_PIECE = st.one_of(st.sampled_from(_SAFE), st.sampled_from(_SAFE), st.sampled_from(_TRICKY), st.sampled_from(_RARE))
+_VALUE = st.one_of(
+    st.lists(_PIECE, min_size=1, max_size=6).map("".join),
+    st.lists(st.lists(_PIECE, max_size=3).map("".join), max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
+    st.lists(_PIECE, max_size=5).map(lambda parts: '"' + "".join(parts) + '"'),
+    st.lists(_PIECE, max_size=5).map(lambda parts: "'" + "".join(parts) + "'"))
+_KEY = st.sampled_from(["title", "tags", "a_b", "x"] * 3 + ["on", "1x", "k-y", "", " k", "é", "- k"])
+_LINE = st.tuples(_KEY, st.sampled_from([": "] * 6 + [":", ":  "]), _VALUE).map("".join)
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.lists(_LINE, min_size=1, max_size=4).map(lambda lines: "\n".join(lines) + "\n"), st.integers(0, 3))
+@example("title: a:\n", 0)
+@example("title: a #b\n", 1)
+@example('tags: [a, "b"]\n', 0)
+def test_simple_front_matter_is_read_as_libyaml_reads_it(text, line_offset):
+    """Front matter of one `key: value` a line is read without libyaml, to the same values and
+    positions; whatever libyaml might read otherwise or refuse is left to it."""
+    from generator.load import _simple_mapping
+
+    simple = _simple_mapping(text, "f.md", line_offset)
+    if simple is not None:
+        assert _by_libyaml(text, "f.md", line_offset) == (simple, [])
+
+
+def test_nearly_all_front_matter_is_simple_and_read_as_libyaml_reads_it(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    from generator.load import _simple_mapping
+
+    source = tmp_path / "generated"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), str(source), "--questions", "200"],
+                   check=True, capture_output=True)
+    simple = total = 0
+    for root in (source / "content", REPO / "content"):
+        for path in sorted(root.rglob("*.md")):
+            front, first_line, _, _, _ = split_front_matter(path.read_text(encoding="utf-8"), str(path))
+            if front is None:
+                continue
+            total += 1
+            made = _simple_mapping(front, str(path), first_line - 1)
+            if made is not None:
+                simple += 1
+                assert _by_libyaml(front, str(path), first_line - 1) == (made, []), path
+    assert simple > 0.85 * total > 1000
+
+
+def test_front_matter_beyond_the_simple_shape_is_read_and_reported_by_libyaml():
+    from generator.load import _simple_mapping
+
+    for text in ("title: a: b\n", "title: a:\n", "title: x # note\n", "title: \"a\\\"b\"\n", "tags: [a,b]\n", "a: 1\na: 2\n",
+                 "title: -1\n", "title: t\n\nasker: k\n", "title:\n  - a\n", "title: x\u2028y\n"):
+        assert _simple_mapping(text, "f.md", 0) is None, text
+    assert parse_yaml("title: a: b\n", "f.md")[1][0].message.startswith("YAML syntax error")
+    assert parse_yaml("a: 1\na: 2\n", "f.md")[1][0].message == "duplicate field 'a' (first given at line 1)"
