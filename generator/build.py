@@ -26,7 +26,7 @@ from .render import (
     make_environment, render_feed, render_json, render_page, render_pages, render_robots, render_sitemap,
     render_talent_csv, static_files,
 )
-from .markdown import Opened, open_key, render_open, rust_panics_silenced, unlinked_key
+from .markdown import Opened, body_key, render_open, rust_panics_silenced, unlinked_key
 from .view import build_views, page_builder, site_view, site_views
 from .i18n import prepare_scripts
 from .load import FileCache, discover, read_plain, split_front_matter, without_cycle_collector
@@ -224,7 +224,7 @@ def _render_ahead(worker: int) -> dict[bytes, Opened]:
                 continue
             made = render_open(body, shift)
             if made is not None:
-                opened[open_key(body, shift)] = made
+                opened[body_key(body, shift)] = made
                 if len(opened) == AHEAD_BATCH:
                     batches.put(opened)
                     opened = {}

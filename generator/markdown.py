@@ -392,18 +392,23 @@ _worker_md: Markdown | None = None
 _RECORD_TARGET = re.compile(r"(?:\]\(\s*<?|\]:\s*<?)(q|a|m|w|t):([^)\s>]*)")
 
 
-def cache_key(job: Job, resolve: Resolver) -> bytes:
-    """A stable key for a rendering, reusable across builds: the text, its scope and shift, and
-    where each record link in it points now (so the key changes when a linked record moves
-    or disappears)."""
+def body_key(text: str, shift: int) -> bytes:
+    """A body's text and heading shift, hashed with the renderer's version: the key of its open
+    rendering, and the part of its cache key a build works out once a body (its text is long)."""
+    return hashlib.blake2b(f"{CACHE_VERSION}\0{shift}\0{text}\0".encode("utf-8", "surrogatepass"),
+                           digest_size=16).digest()
+
+
+def cache_key(job: Job, resolve: Resolver, body: bytes | None = None) -> bytes:
+    """A stable key for a rendering, reusable across builds: the text, its scope and shift (in
+    `body`, its `body_key`, when known), and where each record link in it points now (so the
+    key changes when a linked record moves or disappears)."""
     text, scope, shift = job
-    # Each part ends with a NUL; encoded and hashed at once (60,000 bodies at 10,000 questions).
-    digest = hashlib.blake2b(f"{CACHE_VERSION}\0{scope}\0{shift}\0{text}\0".encode("utf-8", "surrogatepass"),
-                             digest_size=16)
+    digest = hashlib.blake2b(body or body_key(text, shift), digest_size=16)
     targets = _RECORD_TARGET.findall(text)
-    if targets:
-        digest.update("".join(f"{resolve(scheme, unquote(rest))}\0" for scheme, rest in targets)
-                      .encode("utf-8", "surrogatepass"))
+    # Each part ends with a NUL (a scope has none); encoded and hashed at once.
+    digest.update((f"{scope}\0" + "".join(f"{resolve(scheme, unquote(rest))}\0" for scheme, rest in targets)
+                   if targets else f"{scope}\0").encode("utf-8", "surrogatepass"))
     return digest.digest()
 
 
@@ -446,15 +451,9 @@ def _no_record_link(scheme: str, rest: str) -> str | None:
     raise AssertionError("a body with no record link resolved one")
 
 
-def open_key(text: str, shift: int) -> bytes:
-    """The key of a body's open rendering: its text and heading shift."""
-    return hashlib.blake2b(f"{CACHE_VERSION}\0open\0{shift}\0{text}\0".encode("utf-8", "surrogatepass"),
-                           digest_size=16).digest()
-
-
 def render_open(text: str, shift: int) -> Opened | None:
     """A body rendered before the records are read, to be closed by `close_open` (None for a body
-    that holds one of the marks)."""
+    that holds one of the marks). Its key is `body_key(text, shift)`."""
     if _OPEN_SCOPE in text or _OPEN_LINK in text:
         return None
     md, marks = _open_markdown()

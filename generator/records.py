@@ -179,10 +179,11 @@ class Answer:
     body: Markdown | None = None
     loc: Loc = Loc("")
     at: Locations = _where()
+    # Made once: question pages, portfolios, resumes and anchors each ask for it again.
+    ref: AnswerRef = field(init=False, repr=False, compare=False)
 
-    @property
-    def ref(self) -> AnswerRef:
-        return AnswerRef(self.slug, self.author)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ref", AnswerRef(self.slug, self.author))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from . import operations as ops
 from .i18n import Formats, script_of, to_simplified
-from .markdown import Job, Opened, cache_key, close_open, make_markdown, open_key, render_many, render_markdown
+from .markdown import Job, Opened, body_key, cache_key, close_open, make_markdown, render_many, render_markdown
 from .model import Community
 from .records import Answer, AnswerRef, Event, Markdown, Member, Question, Week
 
@@ -318,7 +318,7 @@ class _Builder:
         self.people: dict[str, Person] = {}
         self._anchor_cache: dict[AnswerRef, str] = {}
         self.stored = stored  # cache_key -> HTML, from earlier builds
-        self.opened = opened  # open_key -> the body rendered open, while the records were read
+        self.opened = opened  # body_key -> the body rendered open, while the records were read
         self.used: dict[bytes, str] = {}  # the cache this build leaves: what it used or rendered
         self.rendered: dict[Job, str] = {}
         self._activity: Activity | None = None
@@ -437,23 +437,25 @@ class _Builder:
         job = (body.text, scope, heading_shift)
         html = self.rendered.get(job)
         if html is None:
-            key = cache_key(job, self.resolve)
-            html = self._ready(job, key)
+            key, html = self._ready(job)
             if html is None:
                 html = render_markdown(self.md, *job)
             self.rendered[job] = self.used[key] = html
         return html
 
-    def _ready(self, job: Job, key: bytes) -> str | None:
-        """A body's HTML from an earlier build's cache, or closed from its open rendering (let
-        go once closed: the pages remember the HTML, and two bodies are seldom the same text)."""
+    def _ready(self, job: Job) -> tuple[bytes, str | None]:
+        """A body's cache key, and its HTML from an earlier build's cache or closed from its open
+        rendering (let go once closed: the pages remember the HTML, and two bodies are seldom the
+        same text); None when neither has it."""
+        text, scope, shift = job
+        body = body_key(text, shift)
+        key = cache_key(job, self.resolve, body)
         html = self.stored.get(key)
         if html is None and self.opened:
-            text, scope, shift = job
-            opened = self.opened.pop(open_key(text, shift), None)
+            opened = self.opened.pop(body, None)
             if opened is not None:
                 html = close_open(opened, scope, self.resolve)
-        return html
+        return key, html
 
     def _absolute_or_none(self, url: str | None) -> str | None:
         return self.absolute(url) if url else None
@@ -497,8 +499,7 @@ class _Builder:
         """Render every body once, from the stored cache or in parallel, before pages ask."""
         missing: list[Job] = []
         for job in dict.fromkeys(self.markdown_jobs()):
-            key = cache_key(job, self.resolve)
-            html = self._ready(job, key)
+            key, html = self._ready(job)
             if html is not None:
                 self.rendered[job] = self.used[key] = html
             else:
@@ -1357,7 +1358,7 @@ def build_views(community: Community, audience_name: str, translate: Callable[[s
                 *, pages: bool = True) -> tuple[Site, dict[bytes, str]]:
     """All pages of one audience's site, and the Markdown cache to keep for the next build.
     `stored` is the cache earlier builds left (cache_key -> HTML), `opened` bodies rendered open
-    while the records were read (open_key -> `render_open`). With `pages=False` the site comes
+    while the records were read (body_key -> `render_open`). With `pages=False` the site comes
     without its pages, for builds that make them elsewhere (`page_builder`)."""
     return site_views(page_builder(community, audience_name, translate, stored, opened), pages=pages)
 
