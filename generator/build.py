@@ -26,7 +26,7 @@ from .render import (
     make_environment, render_feed, render_json, render_page, render_pages, render_robots, render_sitemap,
     render_talent_csv, static_files,
 )
-from .markdown import Opened, body_key, render_open, rust_panics_silenced, unlinked_key
+from .markdown import Opened, body_key, render_open, rust_panics_silenced
 from .view import build_views, page_builder, site_view, site_views
 from .i18n import prepare_scripts
 from .load import FileCache, discover, read_plain, split_front_matter, without_cycle_collector
@@ -172,11 +172,12 @@ def _markdown_shards(cache_root: Path, audience: str) -> list[Path]:
     return sorted(cache_root.glob(f"markdown-{audience}.*marshal"))
 
 
-def load_markdown_cache(cache_root: Path, audience: str) -> dict[bytes, str]:
-    """Every rendering the last build of this audience left, from all its shards."""
-    stored: dict[bytes, str] = {}
+def load_markdown_cache(cache_root: Path, audience: str) -> dict[bytes, Opened]:
+    """Every open rendering the last build of this audience left, from all its shards (what
+    an earlier version left, HTML by another key, is left out)."""
+    stored: dict[bytes, Opened] = {}
     for shard in _markdown_shards(cache_root, audience):
-        stored.update(load_cache(shard))
+        stored.update((key, value) for key, value in load_cache(shard).items() if type(value) is tuple)
     return stored
 
 
@@ -191,10 +192,8 @@ def _drop_other_shards(cache_root: Path, audience: str, kept: int) -> None:
 
 # ---------------------------------------------------------------------------- Markdown ahead of the records
 
-# How the page builder renders each kind of body when its author may be named: its scope (an
-# answer's is its anchor, `answer-<handle>`) and heading shift.
-_BODY_JOBS = {"question": lambda stem: ("question", 0), "solution": lambda stem: ("solution", 1),
-              "answer": lambda stem: (f"answer-{stem}", 2)}
+# The heading shift of each kind of body on its page (its scope is left open).
+_BODY_SHIFTS = {"question": 0, "solution": 1, "answer": 2}
 RENDER_AHEAD_WEEKS = 40  # below this, the records are read before a forked worker has started
 AHEAD_BATCH = 500  # bodies a worker sends at a time while the records are read: 0.5 MB, within a roomy pipe
 _ahead: tuple | None = None  # what the forked workers read: set just before the fork
@@ -203,14 +202,13 @@ _ahead: tuple | None = None  # what the forked workers read: set just before the
 def _render_ahead(worker: int) -> dict[bytes, Opened]:
     """In a forked worker while the main process reads the records: render every `workers`-th
     body from `worker` open (`render_open`: its scope and record links left for the pages to
-    close, as they depend on the records), until told to stop. A body an earlier build left in
-    the cache, as far as its key is known without the records (it links to none), is skipped.
-    What is rendered goes to the main process in batches as it goes, and the last few are
-    returned."""
+    close, as they depend on the records), until told to stop; a body an earlier build left in
+    the cache is skipped. What is rendered goes to the main process in batches as it goes, and
+    the last few are returned."""
     assert _ahead is not None
     source, stored, stop, workers, batches = _ahead
     opened: dict[bytes, Opened] = {}
-    bodies = [(kind, rel) for kind, rel in discover(source)[0] if kind in _BODY_JOBS]
+    bodies = [(kind, rel) for kind, rel in discover(source)[0] if kind in _BODY_SHIFTS]
     with rust_panics_silenced():
         for kind, rel in bodies[worker::workers]:
             if stop.value:
@@ -219,12 +217,12 @@ def _render_ahead(worker: int) -> dict[bytes, Opened]:
             front, _, body, _, _ = split_front_matter(text, rel) if text is not None else (None, 0, "", 0, [])
             if front is None or not body.strip():
                 continue
-            scope, shift = _BODY_JOBS[kind](rel.rsplit("/", 1)[-1].removesuffix(".md"))
-            if stored and unlinked_key((body, scope, shift)) in stored:
+            key = body_key(body, _BODY_SHIFTS[kind])
+            if key in stored:
                 continue
-            made = render_open(body, shift)
+            made = render_open(body, _BODY_SHIFTS[kind])
             if made is not None:
-                opened[body_key(body, shift)] = made
+                opened[key] = made
                 if len(opened) == AHEAD_BATCH:
                     batches.put(opened)
                     opened = {}
@@ -232,7 +230,7 @@ def _render_ahead(worker: int) -> dict[bytes, Opened]:
 
 
 @contextlib.contextmanager
-def _rendering_ahead(source: Path, stored: dict[bytes, str], opened: dict[bytes, Opened]) -> Iterator[None]:
+def _rendering_ahead(source: Path, stored: dict[bytes, Opened], opened: dict[bytes, Opened]) -> Iterator[None]:
     """While the block reads the records, forked workers (one per further core) render the
     Markdown open, and what they rendered is in `opened` when the block ends: the main process
     reads on one core, so the others would otherwise wait. A thread takes their batches in as
@@ -285,7 +283,7 @@ PLAN_CHUNK = 32  # plan entries taken at a time: few enough that the processes f
 _share: tuple | None = None  # what forked workers read: set just before the fork
 
 
-def _make_pages(_worker: int | None = None) -> tuple[list, list, dict[bytes, str]]:
+def _make_pages(_worker: int | None = None) -> tuple[list, list, dict[bytes, Opened]]:
     """Take chunks of the page plan, as long as any is left, from the cursor every process making
     pages shares: for each entry build its views, render and write it into the staging folder,
     and keep only what the main process still needs: a page's path and sitemap fields, its
@@ -455,12 +453,12 @@ class LiveSite:
     changed, rendered Markdown is reused, and only files whose bytes changed are rewritten in
     place (each by an atomic rename), so the pages being served are never half-written."""
 
-    def __init__(self, source: Path, audience: str, out: Path, rendered: dict[bytes, str] | None = None,
+    def __init__(self, source: Path, audience: str, out: Path, rendered: dict[bytes, Opened] | None = None,
                  search_cache: Path | None = None) -> None:
         self.source, self.audience, self.out = source, audience, out
         self.search_cache = search_cache  # the search index's shards, kept between runs
         self.files = FileCache()
-        self.rendered: dict[bytes, str] = rendered or {}
+        self.rendered: dict[bytes, Opened] = rendered or {}
         self.written: dict[str, bytes] = {}  # path -> digest of what is on disk
         self.environment = None  # ((theme, language), jinja environment, translate)
         self.last_site = None

@@ -382,34 +382,16 @@ def render_reference(md: MarkdownIt, text: str, scope: str = "", heading_shift: 
 # (text, scope, heading_shift): everything a rendering depends on, besides record links.
 Job = tuple[str, str, int]
 # The renderer's own source is part of the key: a changed rule must not reuse cached HTML.
-CACHE_VERSION = (f"4/{markdown_it.__version__}/{markdown_it_pyrs.__version__}/"
+CACHE_VERSION = (f"5/{markdown_it.__version__}/{markdown_it_pyrs.__version__}/"
                  f"{hashlib.blake2b(Path(__file__).read_bytes(), digest_size=8).hexdigest()}")
 PARALLEL_JOBS = 400  # below this, starting worker processes costs more than it saves
-
-_worker_md: Markdown | None = None
-
-
-_RECORD_TARGET = re.compile(r"(?:\]\(\s*<?|\]:\s*<?)(q|a|m|w|t):([^)\s>]*)")
 
 
 def body_key(text: str, shift: int) -> bytes:
     """A body's text and heading shift, hashed with the renderer's version: the key of its open
-    rendering, and the part of its cache key a build works out once a body (its text is long)."""
+    rendering (`render_open`), within a build and in the cache builds leave."""
     return hashlib.blake2b(f"{CACHE_VERSION}\0{shift}\0{text}\0".encode("utf-8", "surrogatepass"),
                            digest_size=16).digest()
-
-
-def cache_key(job: Job, resolve: Resolver, body: bytes | None = None) -> bytes:
-    """A stable key for a rendering, reusable across builds: the text, its scope and shift (in
-    `body`, its `body_key`, when known), and where each record link in it points now (so the
-    key changes when a linked record moves or disappears)."""
-    text, scope, shift = job
-    digest = hashlib.blake2b(body or body_key(text, shift), digest_size=16)
-    targets = _RECORD_TARGET.findall(text)
-    # Each part ends with a NUL (a scope has none); encoded and hashed at once.
-    digest.update((f"{scope}\0" + "".join(f"{resolve(scheme, unquote(rest))}\0" for scheme, rest in targets)
-                   if targets else f"{scope}\0").encode("utf-8", "surrogatepass"))
-    return digest.digest()
 
 
 # ---------------------------------------------------------------------------- Markdown rendered open
@@ -442,15 +424,6 @@ def _open_markdown() -> tuple[Markdown, _LinkMarks]:
     return Markdown(marks), marks
 
 
-def unlinked_key(job: Job) -> bytes | None:
-    """The cache key of a body that links to no record (its key then needs no resolver)."""
-    return None if _RECORD_TARGET.search(job[0]) else cache_key(job, _no_record_link)
-
-
-def _no_record_link(scheme: str, rest: str) -> str | None:
-    raise AssertionError("a body with no record link resolved one")
-
-
 def render_open(text: str, shift: int) -> Opened | None:
     """A body rendered before the records are read, to be closed by `close_open` (None for a body
     that holds one of the marks). Its key is `body_key(text, shift)`."""
@@ -466,8 +439,8 @@ def close_open(opened: Opened, scope: str, resolve: Resolver) -> str | None:
     the scope put in, each record link pointed where `resolve` says, or made its text. None
     where the marks are not where they are expected, for the caller to render the body."""
     html, links = opened
-    if not scope or escapeHtml(scope) != scope:
-        return None  # an empty scope leaves no mark to replace; one to escape is never given
+    if escapeHtml(scope) != scope:
+        return None  # never given: a scope is `question`, `solution`, `answer-<handle>` …
     if links:
         nested = False
 
@@ -482,27 +455,18 @@ def close_open(opened: Opened, scope: str, resolve: Resolver) -> str | None:
         html = _OPEN_ANCHOR.sub(point, html)
         if nested or _OPEN_LINK in html:
             return None
+    if not scope:  # ids without a scope have no dash before them, footnotes' none around it
+        return html.replace(f"-{_OPEN_SCOPE}-", "").replace(f"{_OPEN_SCOPE}-", "")
     return html.replace(_OPEN_SCOPE, scope)
 
 
-def _render_job(job: Job) -> str:
-    assert _worker_md is not None
-    return render_markdown(_worker_md, *job)
-
-
-def render_many(md: Markdown, jobs: list[Job], workers: int | None = None) -> list[str]:
-    """Render many bodies, in parallel across cores when there are enough of them. Workers are
-    forked, so they share `md` (and the resolver it closes over) without pickling it."""
-    global _worker_md
+def render_open_many(bodies: list[tuple[str, int]], workers: int | None = None) -> list[Opened | None]:
+    """`render_open` of many (text, shift), in parallel across cores when there are enough."""
     workers = workers or os.cpu_count() or 1
-    if not can_fork(workers, len(jobs), PARALLEL_JOBS):
-        return [render_markdown(md, *job) for job in jobs]
-    _worker_md = md
-    try:
-        with forked_pool(workers) as pool:
-            return pool.map(_render_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))
-    finally:
-        _worker_md = None
+    if not can_fork(workers, len(bodies), PARALLEL_JOBS):
+        return [render_open(*body) for body in bodies]
+    with forked_pool(workers) as pool:
+        return pool.starmap(render_open, bodies, chunksize=max(1, len(bodies) // (workers * 8)))
 
 
 # ---------------------------------------------------------------------------- the fast engine

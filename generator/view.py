@@ -21,7 +21,7 @@ from urllib.parse import quote, urlsplit
 
 from . import operations as ops
 from .i18n import Formats, script_of, to_simplified
-from .markdown import Job, Opened, body_key, cache_key, close_open, make_markdown, render_many, render_markdown
+from .markdown import Job, Opened, body_key, close_open, make_markdown, render_markdown, render_open, render_open_many
 from .model import Community
 from .records import Answer, AnswerRef, Event, Markdown, Member, Question, Week
 
@@ -299,7 +299,7 @@ def tag_segment(tag: str) -> str:
 
 class _Builder:
     def __init__(self, community: Community, audience: Audience, translate: Callable[[str], str],
-                 stored: Mapping[bytes, str], opened: dict[bytes, Opened]) -> None:
+                 stored: Mapping[bytes, Opened], opened: Mapping[bytes, Opened]) -> None:
         site = community.site
         self.c = community
         self.audience = audience
@@ -314,13 +314,13 @@ class _Builder:
         me = weakref.proxy(self)
         self.md = make_markdown(lambda scheme, rest: me.resolve(scheme, rest))
         # The book leaves the site (EPUB, PDF): its links are absolute.
-        self.md_absolute = make_markdown(lambda scheme, rest: me._absolute_or_none(me.resolve(scheme, rest)))
+        self.md_absolute = make_markdown(lambda scheme, rest: me._absolute_resolve(scheme, rest))
         self.people: dict[str, Person] = {}
         self._anchor_cache: dict[AnswerRef, str] = {}
-        self.stored = stored  # cache_key -> HTML, from earlier builds
-        self.opened = opened  # body_key -> the body rendered open, while the records were read
-        self.used: dict[bytes, str] = {}  # the cache this build leaves: what it used or rendered
-        self.rendered: dict[Job, str] = {}
+        # Open renderings (`render_open`) by `body_key`: from earlier builds, rendered while the
+        # records were read, and used by this build (the cache it leaves).
+        self.stored, self.opened = stored, opened
+        self.used: dict[bytes, Opened] = {}
         self._activity: Activity | None = None
         self._kpis: dict | None = None
         self._week_positions: dict[str, int] | None = None
@@ -432,44 +432,38 @@ class _Builder:
 
     # -- formatting
     def markdown(self, body, scope: str = "", heading_shift: int = 0) -> str:
+        """A body's HTML: its open rendering closed with its scope and where its record links
+        point now (closing takes microseconds: nothing is remembered but the open rendering)."""
         if not body:
             return ""
-        job = (body.text, scope, heading_shift)
-        html = self.rendered.get(job)
-        if html is None:
-            key, html = self._ready(job)
-            if html is None:
-                html = render_markdown(self.md, *job)
-            self.rendered[job] = self.used[key] = html
-        return html
-
-    def _ready(self, job: Job) -> tuple[bytes, str | None]:
-        """A body's cache key, and its HTML from an earlier build's cache or closed from its open
-        rendering (let go once closed: the pages remember the HTML, and two bodies are seldom the
-        same text); None when neither has it."""
-        text, scope, shift = job
-        body = body_key(text, shift)
-        key = cache_key(job, self.resolve, body)
-        html = self.stored.get(key)
-        if html is None and self.opened:
-            opened = self.opened.pop(body, None)
-            if opened is not None:
-                html = close_open(opened, scope, self.resolve)
-        return key, html
-
-    def _absolute_or_none(self, url: str | None) -> str | None:
-        return self.absolute(url) if url else None
+        return self._closed(body.text, scope, heading_shift, self.resolve, self.md)
 
     def book_markdown(self, body, scope: str, heading_shift: int) -> str:
+        """The same for the book, which leaves the site (EPUB, PDF): its links are absolute."""
         if not body:
             return ""
-        job = (body.text, scope, heading_shift)
-        key = b"abs" + cache_key(job, lambda scheme, rest: self._absolute_or_none(self.resolve(scheme, rest)))
-        if key not in self.stored:
-            self.used[key] = render_markdown(self.md_absolute, *job)
-        else:
-            self.used[key] = self.stored[key]
-        return self.used[key]
+        return self._closed(body.text, scope, heading_shift, self._absolute_resolve, self.md_absolute)
+
+    def _closed(self, text: str, scope: str, shift: int, resolve, md) -> str:
+        opened = self.open_rendering(text, shift)
+        html = close_open(opened, scope, resolve) if opened is not None else None
+        # Else a body holding a mark's character: rendered as it is, each time (none is, in practice).
+        return html if html is not None else render_markdown(md, text, scope, shift)
+
+    def open_rendering(self, text: str, shift: int) -> Opened | None:
+        """A body's open rendering: from an earlier build's cache, from the worker that rendered
+        it while the records were read, or rendered now; kept in `used` for the next build."""
+        key = body_key(text, shift)
+        opened = self.used.get(key)
+        if opened is None:
+            opened = self.stored.get(key) or self.opened.get(key) or render_open(text, shift)
+            if opened is not None:
+                self.used[key] = opened
+        return opened
+
+    def _absolute_resolve(self, scheme: str, rest: str) -> str | None:
+        url = self.resolve(scheme, rest)
+        return self.absolute(url) if url else None
 
     def markdown_jobs(self) -> list[Job]:
         """Every body the pages show, as `markdown()` will ask for it."""
@@ -496,16 +490,20 @@ class _Builder:
         return jobs
 
     def prerender(self) -> None:
-        """Render every body once, from the stored cache or in parallel, before pages ask."""
-        missing: list[Job] = []
-        for job in dict.fromkeys(self.markdown_jobs()):
-            key, html = self._ready(job)
-            if html is not None:
-                self.rendered[job] = self.used[key] = html
+        """Render every body open once, from the stored cache or in parallel, before pages ask."""
+        missing: dict[bytes, tuple[str, int]] = {}
+        for text, _, shift in self.markdown_jobs():
+            key = body_key(text, shift)
+            if key in self.used or key in missing:
+                continue
+            opened = self.stored.get(key) or self.opened.get(key)
+            if opened is not None:
+                self.used[key] = opened
             else:
-                missing.append((key, job))
-        for (key, job), html in zip(missing, render_many(self.md, [job for _, job in missing])):
-            self.rendered[job] = self.used[key] = html
+                missing[key] = (text, shift)
+        for key, opened in zip(missing, render_open_many(list(missing.values()))):
+            if opened is not None:
+                self.used[key] = opened
 
     def money(self, amount: Decimal | None) -> str:
         text = self._money.get(amount)
@@ -1354,16 +1352,16 @@ def _stamp(day: dt.date, zone) -> str:
 
 
 def build_views(community: Community, audience_name: str, translate: Callable[[str], str],
-                stored: Mapping[bytes, str] | None = None, opened: dict[bytes, Opened] | None = None,
-                *, pages: bool = True) -> tuple[Site, dict[bytes, str]]:
+                stored: Mapping[bytes, Opened] | None = None, opened: Mapping[bytes, Opened] | None = None,
+                *, pages: bool = True) -> tuple[Site, dict[bytes, Opened]]:
     """All pages of one audience's site, and the Markdown cache to keep for the next build.
-    `stored` is the cache earlier builds left (cache_key -> HTML), `opened` bodies rendered open
-    while the records were read (body_key -> `render_open`). With `pages=False` the site comes
+    `stored` is the cache earlier builds left, `opened` the bodies rendered while the records were
+    read (both open renderings by `body_key`). With `pages=False` the site comes
     without its pages, for builds that make them elsewhere (`page_builder`)."""
     return site_views(page_builder(community, audience_name, translate, stored, opened), pages=pages)
 
 
-def site_views(builder: "_Builder", *, pages: bool = True) -> tuple[Site, dict[bytes, str]]:
+def site_views(builder: "_Builder", *, pages: bool = True) -> tuple[Site, dict[bytes, Opened]]:
     """`build_views` with a builder made (and perhaps warmed) beforehand."""
     if pages:
         builder.prerender()
@@ -1375,8 +1373,8 @@ def site_views(builder: "_Builder", *, pages: bool = True) -> tuple[Site, dict[b
 
 
 def page_builder(community: Community, audience_name: str, translate: Callable[[str], str],
-                 stored: Mapping[bytes, str] | None = None,
-                 opened: dict[bytes, Opened] | None = None) -> "_Builder":
+                 stored: Mapping[bytes, Opened] | None = None,
+                 opened: Mapping[bytes, Opened] | None = None) -> "_Builder":
     """What makes an audience's pages: its `page_plan()` lists them, `site_view` what all share."""
     # (`opened` itself, even empty: a build fills it with the Markdown rendered ahead after this.)
     return _Builder(community, Audience(audience_name, community.site.privacy_stage), translate,

@@ -186,7 +186,7 @@ _LINKED_SNIPPETS = [
 
 
 @pytest.mark.parametrize("text", SNIPPETS + _LINKED_SNIPPETS)
-@pytest.mark.parametrize("scope,shift", [("question", 0), ("answer-weiting", 2), ("answer-anonymous-2", 2)])
+@pytest.mark.parametrize("scope,shift", [("", 0), ("question", 0), ("answer-weiting", 2), ("answer-anonymous-2", 2)])
 def test_a_body_rendered_open_closes_to_what_the_page_builder_renders(text, scope, shift):
     """A body rendered before the records are read, its scope and record links left open, gives
     once closed exactly what rendering it with the records gives, wherever its links point."""
@@ -203,7 +203,7 @@ def test_a_body_holding_the_marks_is_not_rendered_open_and_misplaced_marks_are_n
 
     assert render_open("text \x01 with a control character", 0) is None
     assert render_open("[x](q:abc) \x02", 0) is None
-    assert close_open(("<p>x</p>", ()), "", resolve) is None  # an empty scope leaves no mark to replace
+    assert close_open(("<p>x</p>", ()), 'a"b', resolve) is None  # a scope to escape is never given
     nested = '<a href="\x020\x02">x <a href="/y">y</a> z</a>'
     assert close_open((nested, (("q", "abc"),)), "answer-x", resolve) is None
     assert close_open(('<img src="\x020\x02" />', (("q", "abc"),)), "answer-x", resolve) is None
@@ -234,7 +234,8 @@ def test_a_body_rendered_open_closes_to_the_same_html_whatever_its_shape(text):
 
     opened = render_open(text, 1)
     for resolver in _RESOLVERS:
-        assert close_open(opened, "answer-x", resolver) == render_markdown(make_markdown(resolver), text, "answer-x", 1)
+        for scope in ("answer-x", ""):
+            assert close_open(opened, scope, resolver) == render_markdown(make_markdown(resolver), text, scope, 1)
 
 
 def test_a_plain_body_is_rendered_without_the_tree_and_to_the_same_html():
