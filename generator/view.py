@@ -384,8 +384,8 @@ class _Builder:
         return self._anchor_cache.get(ref, "")
 
     def resolve(self, scheme: str, rest: str) -> str | None:
-        """Record links in Markdown -> URLs, or None to show the text only. (Each link is
-        resolved twice, for the body's cache key and in its HTML: remembered.)"""
+        """Record links in Markdown -> URLs, or None to show the text only. (A link is resolved
+        each time its body is closed: on its page, in the feed, in the book: remembered.)"""
         key = (scheme, rest)
         if key not in self._resolved:
             self._resolved[key] = self._resolve(scheme, rest)
