@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import sys
+import threading
 import unicodedata
 from pathlib import Path
 from typing import Callable
@@ -398,9 +399,10 @@ def body_key(text: str, shift: int) -> bytes:
 
 # What a body's HTML takes from the records is its scope (an answer's anchor names its author
 # only where the audience may know them) and where its record links point. Rendered "open", a
-# body has a mark in their place, for the build to close in microseconds once the records are
-# read, where rendering takes a hundred: so every body can be rendered while they are read.
-# The marks are control characters a body cannot hold (one that does is rendered as it is).
+# body has a mark in their place, for each page to close in microseconds, where rendering takes a
+# hundred: so every body can be rendered while the records are read, and the cache holds what
+# stays true when a linked record moves. The marks are control characters a body cannot hold
+# (one that does is rendered as it is).
 _OPEN_SCOPE, _OPEN_LINK = "\x01", "\x02"
 # Record links as `_TreeRenderer._link` and markdown-it-py write them, pointed at a mark.
 _OPEN_ANCHOR = re.compile('<a href="\x02([0-9]+)\x02"((?: title="[^"]*")?)>(.*?)</a>', re.S)
@@ -418,10 +420,15 @@ class _LinkMarks:
         return f"{_OPEN_LINK}{len(self.links) - 1}{_OPEN_LINK}"
 
 
-@functools.cache
+_open = threading.local()  # a renderer and its marks for each thread: the marks are per body
+
+
 def _open_markdown() -> tuple[Markdown, _LinkMarks]:
-    marks = _LinkMarks()
-    return Markdown(marks), marks
+    made = getattr(_open, "markdown", None)
+    if made is None:
+        marks = _LinkMarks()
+        made = _open.markdown = (Markdown(marks), marks)
+    return made
 
 
 def render_open(text: str, shift: int) -> Opened | None:

@@ -301,3 +301,26 @@ def test_the_engines_agree_on_block_structure(text):
     """Tables, quotes, lists and their markers in any order: where markdown-it-pyrs would read
     them otherwise, the body goes to markdown-it-py; the HTML is always the reference's."""
     assert MD.render(text, "answer-x", 1) == render_reference(MD.reference, text, "answer-x", 1)
+
+
+def test_bodies_rendered_open_in_several_threads_keep_their_own_links():
+    """Each thread has its own renderer and marks: with one shared, a thread switch inside a
+    rendering gave a body another's links (7 bodies in 900, switching every microsecond)."""
+    import concurrent.futures
+    import sys
+
+    from generator.markdown import close_open, render_markdown, render_open
+
+    def to(scheme, rest):
+        return f"/{scheme}/{rest}/"
+
+    texts = [f"## H{i}\n\n[x{i}](q:abc{i}) and [y](m:k{i}) " + "word " * 200 for i in range(300)] * 3
+    expected = [render_markdown(make_markdown(to), text, "answer-z", 1) for text in texts]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            made = list(pool.map(lambda text: close_open(render_open(text, 1), "answer-z", to), texts))
+    finally:
+        sys.setswitchinterval(interval)
+    assert made == expected
