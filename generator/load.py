@@ -200,7 +200,8 @@ def _convert(node: yaml.Node, path: str, line_offset: int, budget: _Budget, dept
 # 0.25 s); anything else (nesting, comments, blank lines, escapes, a value YAML might read
 # otherwise, a character it refuses) is left to libyaml, which also reports its errors.
 _INDICATORS = re.escape("-?:,[]{}#&*!|>'\"%@`")  # a plain scalar starts with none of them
-_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*): ([^\s" + _INDICATORS + r"](?:.*[^\s:])?|\[.*\]"
+# (A key of over 1,024 characters is a syntax error to libyaml.)
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,999}): ([^\s" + _INDICATORS + r"](?:.*[^\s:])?|\[.*\]"
                           r"|\"[^\"\\]*\"|'[^']*')\Z")
 _FLOW_ITEM = re.compile(r"[^\s" + _INDICATORS + r"](?:[^,\[\]{}#:]*[^\s,\[\]{}#:])?\Z")
 # Outside YAML's printable characters, or a line end libyaml counts and editors do not, a

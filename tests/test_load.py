@@ -145,6 +145,8 @@ _LINE = st.tuples(_KEY, st.sampled_from([": "] * 6 + [":", ":  "]), _VALUE).map(
 @settings(max_examples=3000, deadline=None, derandomize=True)
 @given(st.lists(_LINE, min_size=1, max_size=4).map(lambda lines: "\n".join(lines) + "\n"), st.integers(0, 3))
 @example("title: a:\n", 0)
+@example("k" * 1000 + ": v\n", 0)
+@example("k" * 1025 + ": v\n", 0)
 @example("title: a #b\n", 1)
 @example('tags: [a, "b"]\n', 0)
 def test_simple_front_matter_is_read_as_libyaml_reads_it(text, line_offset):
@@ -185,7 +187,9 @@ def test_front_matter_beyond_the_simple_shape_is_read_and_reported_by_libyaml():
     from generator.load import _simple_mapping
 
     for text in ("title: a: b\n", "title: a:\n", "title: x # note\n", "title: \"a\\\"b\"\n", "tags: [a,b]\n", "a: 1\na: 2\n",
-                 "title: -1\n", "title: t\n\nasker: k\n", "title:\n  - a\n", "title: x\u2028y\n"):
+                 "title: -1\n", "title: t\n\nasker: k\n", "title:\n  - a\n", "title: x\u2028y\n",
+                 "k" * 1025 + ": v\n"):
         assert _simple_mapping(text, "f.md", 0) is None, text
     assert parse_yaml("title: a: b\n", "f.md")[1][0].message.startswith("YAML syntax error")
     assert parse_yaml("a: 1\na: 2\n", "f.md")[1][0].message == "duplicate field 'a' (first given at line 1)"
+    assert parse_yaml("k" * 1025 + ": v\n", "f.md")[1][0].message.startswith("YAML syntax error")
