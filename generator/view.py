@@ -451,14 +451,22 @@ class _Builder:
         return html if html is not None else render_markdown(md, text, scope, shift)
 
     def open_rendering(self, text: str, shift: int) -> Opened | None:
-        """A body's open rendering: from an earlier build's cache, from the worker that rendered
-        it while the records were read, or rendered now; kept in `used` for the next build."""
+        """A body's open rendering: one already known (`_known`), or rendered now; kept in
+        `used` for the next build."""
         key = body_key(text, shift)
-        opened = self.used.get(key)
+        opened = self._known(key)
         if opened is None:
-            opened = self.stored.get(key) or self.opened.get(key) or render_open(text, shift)
+            opened = render_open(text, shift)
             if opened is not None:
                 self.used[key] = opened
+        return opened
+
+    def _known(self, key: bytes) -> Opened | None:
+        """The open rendering under `key` this build used, an earlier build left, or the worker
+        rendered while the records were read; from then on in `used`."""
+        opened = self.used.get(key) or self.stored.get(key) or self.opened.get(key)
+        if opened is not None:
+            self.used[key] = opened
         return opened
 
     def _absolute_resolve(self, scheme: str, rest: str) -> str | None:
@@ -494,12 +502,7 @@ class _Builder:
         missing: dict[bytes, tuple[str, int]] = {}
         for text, _, shift in self.markdown_jobs():
             key = body_key(text, shift)
-            if key in self.used or key in missing:
-                continue
-            opened = self.stored.get(key) or self.opened.get(key)
-            if opened is not None:
-                self.used[key] = opened
-            else:
+            if key not in missing and self._known(key) is None:
                 missing[key] = (text, shift)
         for key, opened in zip(missing, render_open_many(list(missing.values()))):
             if opened is not None:
