@@ -27,7 +27,7 @@ from .render import (
     render_talent_csv, static_files,
 )
 from .markdown import Opened, body_key, render_open, rust_panics_silenced
-from .view import build_views, page_builder, site_view, site_views
+from .view import HEADING_SHIFTS, build_views, page_builder, site_view, site_views
 from .i18n import prepare_scripts
 from .load import FileCache, discover, read_plain, split_front_matter, without_cycle_collector
 from .cachefile import load_cache, save_cache
@@ -192,8 +192,6 @@ def _drop_other_shards(cache_root: Path, audience: str, kept: int) -> None:
 
 # ---------------------------------------------------------------------------- Markdown ahead of the records
 
-# The heading shift of each kind of body on its page (its scope is left open).
-_BODY_SHIFTS = {"question": 0, "solution": 1, "answer": 2}
 RENDER_AHEAD_WEEKS = 40  # below this, the records are read before a forked worker has started
 AHEAD_BATCH = 500  # bodies a worker sends at a time while the records are read: 0.5 MB, within a roomy pipe
 _ahead: tuple | None = None  # what the forked workers read: set just before the fork
@@ -208,7 +206,7 @@ def _render_ahead(worker: int) -> dict[bytes, Opened]:
     assert _ahead is not None
     source, stored, stop, workers, batches = _ahead
     opened: dict[bytes, Opened] = {}
-    bodies = [(kind, rel) for kind, rel in discover(source)[0] if kind in _BODY_SHIFTS]
+    bodies = [(kind, rel) for kind, rel in discover(source)[0] if kind in HEADING_SHIFTS]
     with rust_panics_silenced():
         for kind, rel in bodies[worker::workers]:
             if stop.value:
@@ -217,10 +215,10 @@ def _render_ahead(worker: int) -> dict[bytes, Opened]:
             front, _, body, _, _ = split_front_matter(text, rel) if text is not None else (None, 0, "", 0, [])
             if front is None or not body.strip():
                 continue
-            key = body_key(body, _BODY_SHIFTS[kind])
+            key = body_key(body, HEADING_SHIFTS[kind])
             if key in stored:
                 continue
-            made = render_open(body, _BODY_SHIFTS[kind])
+            made = render_open(body, HEADING_SHIFTS[kind])
             if made is not None:
                 opened[key] = made
                 if len(opened) == AHEAD_BATCH:

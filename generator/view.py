@@ -43,6 +43,10 @@ FUND_KIND_LABELS = {
     "stipend": N_("moderator stipend"), "event": N_("event"), "refund": N_("refund"), "other": N_("other"),
     "award": N_("awards"),
 }
+# How far down each kind of record's body moves its headings on the pages showing it: a solution's
+# `##` under the page's h2 becomes h3, an answer's under the answer's h3 becomes h4. The worker
+# rendering ahead renders the bodies with these, so the pages find them rendered.
+HEADING_SHIFTS = {"question": 0, "solution": 1, "answer": 2}
 LATEST = 10  # solutions on the home page
 FEED_ENTRIES = 30
 
@@ -482,12 +486,12 @@ class _Builder:
                 jobs.append((body.text, scope, shift))
 
         for slug, question in self.c.questions.items():
-            add(question.body, "question")
+            add(question.body, "question", HEADING_SHIFTS["question"])
             solution = self.c.solutions.get(slug)
             if solution:
-                add(solution.body, "solution", 1)
+                add(solution.body, "solution", HEADING_SHIFTS["solution"])
             for answer in self.c.answers.get(slug, ()):
-                add(answer.body, self.answer_anchor(answer.ref), 2)
+                add(answer.body, self.answer_anchor(answer.ref), HEADING_SHIFTS["answer"])
         for member in self.c.members.values():
             if self.person(member.handle).url:
                 add(member.bio, "bio")
@@ -961,7 +965,7 @@ class _Builder:
             answers.append(AnswerView(
                 anchor=anchor, author=self.person(answer.author), co_authors=self.people_of(answer.co_authors),
                 submitted=self.fmt.date(answer.submitted), submitted_iso=answer.submitted.isoformat(),
-                html=self.markdown(answer.body, anchor, heading_shift=2), lang=self.body_lang(answer.body),
+                html=self.markdown(answer.body, anchor, HEADING_SHIFTS["answer"]), lang=self.body_lang(answer.body),
                 awards=tuple(awards_by_ref.get(answer.ref, ())), tips_total=self.money(sum(tips, Decimal(0))) if tips else "",
                 tip_count=len(tips),
             ))
@@ -971,12 +975,12 @@ class _Builder:
             solution_view = SolutionView(
                 curator=self.person(solution.curator), published=self.fmt.date(solution.published),
                 published_iso=solution.published.isoformat() if solution.published else "",
-                html=self.markdown(solution.body, "solution", heading_shift=1),
+                html=self.markdown(solution.body, "solution", HEADING_SHIFTS["solution"]),
                 lang=self.body_lang(solution.body),
             )
         view = {
             "question": self.question_summary(question),
-            "html": self.markdown(question.body, "question"),
+            "html": self.markdown(question.body, "question", HEADING_SHIFTS["question"]),
             "body_lang": self.body_lang(question.body, question.title),
             "deadline": self.fmt.date(question.deadline),
             "solution": solution_view,
@@ -1332,12 +1336,12 @@ class _Builder:
             return FeedEntry(
                 title=question.title, url=self.absolute(self.question_url(slug)), updated=_stamp(day, zone),
                 author=self.person(solution.curator).name,
-                summary_html=self.markdown(solution.body, "solution", heading_shift=1),
+                summary_html=self.markdown(solution.body, "solution", HEADING_SHIFTS["solution"]),
                 kind="solution", lang=script_of(question.title, self.lang))
         return FeedEntry(
             title=question.title, url=self.absolute(self.question_url(slug)) + "#question",
             updated=_stamp(day, zone), author=self.person(question.asker).name,
-            summary_html=self.markdown(question.body, "question"), kind="question",
+            summary_html=self.markdown(question.body, "question", HEADING_SHIFTS["question"]), kind="question",
             lang=script_of(question.title, self.lang))
 
     def absolute(self, url: str) -> str:
