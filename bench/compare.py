@@ -7,10 +7,10 @@ environment (--work/venv), converts each generated community into an equivalent 
 (one page per question with its answers and solution, one page per public member, tag pages),
 and prints one table: tool, questions, pages written, median seconds of --runs cold builds into
 an empty folder, the median CPU seconds they used (user and system, every process and thread: on
-two cores a build can use up to twice its time), peak memory (of the largest process, from the timed runs; and of all the
-command's processes summed as PSS, sampled every 0.1 s in one more run of each tool: shequn
-forks workers that share much of their memory, Hugo runs threads in one process), and shequn's
-time as a ratio of each peer's. shequn builds the public site's pages with feeds and JSON,
+two cores a build can use up to twice its time), peak memory (of the largest process, from the
+timed runs; and of all the command's processes summed as PSS, sampled every 0.1 s in one more
+run of each tool: shequn forks workers that share much of their memory, Hugo runs threads in one
+process), and shequn's time as a ratio of each peer's. shequn builds the public site's pages with feeds and JSON,
 without the search index and book, as the peers do.
 """
 
@@ -235,7 +235,8 @@ def main() -> None:
                for tool in tools}
         for tool in tools:
             seconds = statistics.median(r[0] for r in results[tool])
-            rows.append((tool, size, count_pages(runs / f"{tool}-0"), seconds, statistics.median(r[2] for r in results[tool]),
+            cpu = statistics.median(r[2] for r in results[tool])
+            rows.append((tool, size, count_pages(runs / f"{tool}-0"), seconds, cpu,
                          max(r[1] for r in results[tool]) / 1024, pss[tool] / 1024))
     shutil.rmtree(every_run, ignore_errors=True)
     print(f"{'tool':<8} {'questions':>9} {'pages':>7} {'median s':>9} {'CPU s':>7} {'largest MiB':>11} "
